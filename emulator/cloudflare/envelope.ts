@@ -1,0 +1,70 @@
+// Cloudflare's response envelope and the error codes the emulator uses.
+
+import type { ApiResponse } from '../http-types.ts';
+
+export const ErrorCode = {
+  /** Missing, unknown or insufficient API token (Cloudflare answers both 401 and 403 with it). */
+  authentication: 10000,
+  /** /tokens/verify with a token that is not valid. */
+  invalidApiToken: 1000,
+  invalidInput: 1001,
+  noRoute: 7003,
+  notFound: 12130,
+  tokenInUse: 12139,
+  rateLimited: 971,
+  internal: 10001
+} as const;
+
+export interface ResultInfo {
+  page: number;
+  per_page: number;
+  count: number;
+  total_count: number;
+  total_pages: number;
+}
+
+export function success(
+  result: unknown,
+  options: { status?: number; resultInfo?: ResultInfo; messages?: { code: number; message: string }[] } = {}
+): ApiResponse {
+  return {
+    status: options.status ?? 200,
+    body: {
+      success: true,
+      errors: [],
+      messages: options.messages ?? [],
+      result,
+      ...(options.resultInfo ? { result_info: options.resultInfo } : {})
+    }
+  };
+}
+
+export function failure(status: number, code: number, message: string, headers?: Record<string, string>): ApiResponse {
+  return {
+    status,
+    ...(headers ? { headers } : {}),
+    body: { success: false, errors: [{ code, message }], messages: [], result: null }
+  };
+}
+
+/** Thrown by the domain model; the HTTP layer turns it into the envelope above. */
+export class CloudflareError extends Error {
+  readonly status: number;
+  readonly code: number;
+
+  constructor(status: number, code: number, message: string) {
+    super(message);
+    this.status = status;
+    this.code = code;
+  }
+
+  toResponse(): ApiResponse {
+    return failure(this.status, this.code, this.message);
+  }
+}
+
+export const notFound = (what: string): CloudflareError =>
+  new CloudflareError(404, ErrorCode.notFound, `access.api.error.not_found: ${what} not found`);
+
+export const invalidInput = (detail: string): CloudflareError =>
+  new CloudflareError(400, ErrorCode.invalidInput, `access.api.error.invalid_request: ${detail}`);

@@ -1,0 +1,132 @@
+// HTTP surface of the emulated Cloudflare API (paths relative to /client/v4): token verify and Access
+// service tokens at account and zone scope. Rotate and refresh exist only at account scope, as in the real API.
+
+import type { ApiRequest, ApiResponse } from '../http-types.ts';
+import { Router } from '../router.ts';
+import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
+import { CloudflareError, ErrorCode, failure, invalidInput, success } from './envelope.ts';
+import type { ResultInfo } from './envelope.ts';
+import { serviceTokenJson } from './service-tokens.ts';
+import type { ServiceTokenStore, TokenScope } from './service-tokens.ts';
+
+const DEFAULT_PER_PAGE = 20;
+const MAX_PER_PAGE = 1000;
+
+type ScopeKind = 'accounts' | 'zones';
+
+export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegistry) {
+  const router = new Router();
+
+  /** Authenticates, checks the permission for this account/zone, then that the account/zone exists. */
+  const scopeOf = (req: ApiRequest, kind: ScopeKind, id: string, needed: CloudflarePermission): TokenScope => {
+    const token = apiTokens.authenticate(req.headers.authorization);
+    apiTokens.authorize(token, needed, id);
+    const scope: TokenScope = kind === 'accounts' ? { account: id } : { zone: id };
+    if (!store.hasScope(scope)) {
+      throw new CloudflareError(
+        404,
+        ErrorCode.noRoute,
+        `Could not route to /${kind}/${id}/access/service_tokens, perhaps your object identifier is invalid?`
+      );
+    }
+    return scope;
+  };
+  const read: CloudflarePermission = 'access:service_tokens:read';
+  const write: CloudflarePermission = 'access:service_tokens:write';
+
+  router.on('GET', '/user/tokens/verify', (req) => verified(apiTokens.verify(req.headers.authorization)));
+  router.on('GET', '/accounts/{account_id}/tokens/verify', (req, p) => {
+    const result = apiTokens.verify(req.headers.authorization);
+    if (!store.hasScope({ account: p['account_id'] ?? '' })) {
+      throw new CloudflareError(404, ErrorCode.noRoute, 'Could not route to /accounts, perhaps your object identifier is invalid?');
+    }
+    return verified(result);
+  });
+
+  for (const kind of ['accounts', 'zones'] as const) {
+    const base = `/${kind}/{scope_id}/access/service_tokens`;
+    const scope = (req: ApiRequest, p: Record<string, string>, needed: CloudflarePermission) =>
+      scopeOf(req, kind, p['scope_id'] ?? '', needed);
+    const tokenId = (p: Record<string, string>) => p['service_token_id'] ?? '';
+
+    router.on('GET', base, (req, p) => {
+      const tokens = store.list(scope(req, p, read), {
+        ...(req.query['name'] === undefined ? {} : { name: req.query['name'] }),
+        ...(req.query['search'] === undefined ? {} : { search: req.query['search'] })
+      });
+      const { page, perPage } = pagination(req.query);
+      const slice = tokens.slice((page - 1) * perPage, page * perPage);
+      const resultInfo: ResultInfo = {
+        page,
+        per_page: perPage,
+        count: slice.length,
+        total_count: tokens.length,
+        total_pages: Math.max(1, Math.ceil(tokens.length / perPage))
+      };
+      return success(
+        slice.map((token) => serviceTokenJson(token)),
+        { resultInfo }
+      );
+    });
+    router.on('POST', base, (req, p) => {
+      const { token, secret } = store.create(scope(req, p, write), objectBody(req));
+      return success(serviceTokenJson(token, secret), { status: 201 });
+    });
+    router.on('GET', `${base}/{service_token_id}`, (req, p) =>
+      success(serviceTokenJson(store.get(scope(req, p, read), tokenId(p))))
+    );
+    router.on('PUT', `${base}/{service_token_id}`, (req, p) => {
+      const { token, newSecret } = store.update(scope(req, p, write), tokenId(p), objectBody(req));
+      // A version bump is a rotation, and the caller can only learn the new secret from this response.
+      return success(serviceTokenJson(token, newSecret));
+    });
+    router.on('DELETE', `${base}/{service_token_id}`, (req, p) =>
+      success(serviceTokenJson(store.delete(scope(req, p, write), tokenId(p))))
+    );
+    if (kind === 'accounts') {
+      router.on('POST', `${base}/{service_token_id}/rotate`, (req, p) => {
+        const body = req.body === undefined ? {} : objectBody(req);
+        const { token, secret } = store.rotate(scope(req, p, write), tokenId(p), body);
+        return success(serviceTokenJson(token, secret));
+      });
+      router.on('POST', `${base}/{service_token_id}/refresh`, (req, p) =>
+        success(serviceTokenJson(store.refresh(scope(req, p, write), tokenId(p))))
+      );
+    }
+  }
+
+  return async (req: ApiRequest): Promise<ApiResponse> => {
+    try {
+      if (req.bodyError) throw invalidInput(req.bodyError);
+      return (await router.dispatch(req)) ?? failure(404, ErrorCode.noRoute, 'No route for the URI');
+    } catch (error) {
+      if (error instanceof CloudflareError) return error.toResponse();
+      throw error;
+    }
+  };
+}
+
+function verified(result: Record<string, unknown>): ApiResponse {
+  return success(result, { messages: [{ code: 10000, message: 'This API Token is valid and active' }] });
+}
+
+function objectBody(req: ApiRequest): Record<string, unknown> {
+  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
+    throw invalidInput('the request body must be a JSON object');
+  }
+  return req.body as Record<string, unknown>;
+}
+
+function pagination(query: Record<string, string>): { page: number; perPage: number } {
+  const page = positiveInt(query['page'], 1, 'page');
+  const perPage = positiveInt(query['per_page'], DEFAULT_PER_PAGE, 'per_page');
+  if (perPage > MAX_PER_PAGE) throw invalidInput(`per_page must be at most ${MAX_PER_PAGE}`);
+  return { page, perPage };
+}
+
+function positiveInt(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < 1) throw invalidInput(`${name} must be a positive integer`);
+  return n;
+}

@@ -1,0 +1,55 @@
+import { APIConnectionError, APIError } from 'cloudflare/error';
+import { CloudflareApiError, PermissionError, type RotatorError } from '../errors.js';
+
+/**
+ * A failure after which the request may still have taken effect on Cloudflare's side: no response, a timeout,
+ * or a status the SDK would normally retry. A create or rotate that fails this way must be read back.
+ */
+export function isAmbiguous(error: unknown): boolean {
+  if (error instanceof APIConnectionError) return true;
+  if (!(error instanceof APIError) || error.status === undefined) return !(error instanceof APIError);
+  return error.status >= 500 || [408, 409, 429].includes(error.status);
+}
+
+function cloudflareDetail(error: APIError): string {
+  const details = (error.errors ?? [])
+    .map((item) => `${item.code ?? ''} ${item.message ?? ''}`.trim())
+    .filter(Boolean)
+    .join('; ');
+  return details || error.message;
+}
+
+/** Turns an SDK error into the action's error for `what` (e.g. "rotate service token abc in account 123"). */
+export function toCloudflareError(error: unknown, what: string, scopeLabel: string): RotatorError {
+  if (error instanceof APIConnectionError || !(error instanceof APIError)) {
+    return new CloudflareApiError(
+      `Could not ${what}: no answer from Cloudflare (${error instanceof Error ? error.message : String(error)}).`,
+      'Check cloudflare-api-url and the runner network, then re-run.',
+      undefined,
+      { cause: error }
+    );
+  }
+  const status = error.status;
+  const detail = cloudflareDetail(error);
+  if (status === 401) {
+    return new PermissionError(
+      `Cloudflare rejected cloudflare-api-token while trying to ${what} (401: ${detail}).`,
+      'Check that the token is valid, active and not expired.',
+      { cause: error }
+    );
+  }
+  if (status === 403) {
+    return new PermissionError(
+      `cloudflare-api-token may not ${what} (403: ${detail}).`,
+      `Grant it the 'Access: Service Tokens Write' permission on ${scopeLabel}.`,
+      { cause: error }
+    );
+  }
+  const hint =
+    status === 404
+      ? `Check account-id or zone-id (${scopeLabel}) and token-id.`
+      : status !== undefined && status >= 500
+        ? 'Cloudflare had a problem; re-run later.'
+        : 'Check the inputs named in the message.';
+  return new CloudflareApiError(`Could not ${what} (${status ?? 'no status'}: ${detail}).`, hint, status, { cause: error });
+}

@@ -1,0 +1,88 @@
+/**
+ * One error type per failure kind. Every message says what failed, for which target or input, and what the
+ * user should do; `hint` carries the "what to do" part so the report can print it on its own line.
+ */
+export abstract class RotatorError extends Error {
+  abstract readonly kind: string;
+  readonly hint: string;
+
+  constructor(message: string, hint: string, options?: ErrorOptions) {
+    super(hint ? `${message} ${hint}` : message, options);
+    this.name = new.target.name;
+    this.hint = hint;
+  }
+}
+
+/** A bad input value, found before any API call. */
+export class InputError extends RotatorError {
+  readonly kind = 'input';
+  readonly input: string;
+
+  constructor(input: string, problem: string, hint: string) {
+    super(`Input '${input}': ${problem}.`, hint);
+    this.input = input;
+  }
+}
+
+/** A token (Cloudflare or GitHub) that is invalid or lacks a permission the run needs. */
+export class PermissionError extends RotatorError {
+  readonly kind = 'permission';
+}
+
+/** The service token could not be identified: not found, or its name is ambiguous. */
+export class TokenLookupError extends RotatorError {
+  readonly kind = 'token-lookup';
+}
+
+/** A Cloudflare API call failed; nothing is known to have changed unless the message says so. */
+export class CloudflareApiError extends RotatorError {
+  readonly kind = 'cloudflare-api';
+  readonly status: number | undefined;
+
+  constructor(message: string, hint: string, status?: number, options?: ErrorOptions) {
+    super(message, hint, options);
+    this.status = status;
+  }
+}
+
+/** A create or rotate may have taken effect, but its response (and so the new secret) was lost. */
+export class LostSecretError extends RotatorError {
+  readonly kind = 'lost-secret';
+}
+
+/** Another run rotated the token between this run's observation and its rotation. */
+export class ConcurrentRotationError extends RotatorError {
+  readonly kind = 'concurrent-rotation';
+}
+
+/** Reading a target's state (public key, secret metadata) failed. Nothing was changed. */
+export class TargetReadError extends RotatorError {
+  readonly kind = 'target-read';
+  readonly target: string;
+
+  constructor(target: string, message: string, hint: string, options?: ErrorOptions) {
+    super(message, hint, options);
+    this.target = target;
+  }
+}
+
+/** One or more targets did not receive the new secret. */
+export class DistributionError extends RotatorError {
+  readonly kind = 'distribution';
+}
+
+/** The protected URL did not accept the new credential. */
+export class VerificationError extends RotatorError {
+  readonly kind = 'verification';
+}
+
+/** `mode: check` found the token expired or about to expire. */
+export class ExpiryCheckError extends RotatorError {
+  readonly kind = 'expiry-check';
+}
+
+/** The message of anything thrown, without assuming it is an Error. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,41 @@
+import { PermissionError, TargetReadError, type RotatorError } from '../errors.js';
+
+interface HttpFailure {
+  status?: number;
+  message?: string;
+}
+
+function asFailure(error: unknown): HttpFailure {
+  return typeof error === 'object' && error !== null ? (error as HttpFailure) : { message: String(error) };
+}
+
+/** The GitHub reason in a few words, for a target's status (`failed: <reason>`). */
+export function githubReason(error: unknown): string {
+  const { status, message } = asFailure(error);
+  const text = (message ?? 'unknown error').split(' - ')[0]?.trim();
+  return status ? `${status} ${text}` : (text ?? 'unknown error');
+}
+
+/** What to do about a GitHub failure on `place` (a target label), by status. */
+export function githubHint(status: number | undefined, place: string): string {
+  switch (status) {
+    case 401:
+      return 'github-token was rejected: check that it is valid and not expired.';
+    case 403:
+      return `Give github-token 'Secrets: Read and write' on ${place} (environments also need 'Environments: Read and write'); the workflow's GITHUB_TOKEN cannot write secrets.`;
+    case 404:
+      return `Check that ${place} exists and that github-token can see it.`;
+    case 422:
+      return 'GitHub rejected the request; re-run, and report it if it persists.';
+    default:
+      return 'GitHub had a problem; re-run later.';
+  }
+}
+
+/** An error while observing a target: the run stops before anything changes. */
+export function toTargetReadError(error: unknown, label: string, what: string): RotatorError {
+  const { status } = asFailure(error);
+  const message = `Could not read ${what} of ${label} (${githubReason(error)}).`;
+  if (status === 401 || status === 403) return new PermissionError(message, githubHint(status, label), { cause: error });
+  return new TargetReadError(label, message, githubHint(status, label), { cause: error });
+}

@@ -1,0 +1,50 @@
+import * as core from '@actions/core';
+import { getOctokit } from '@actions/github';
+import { retry } from '@octokit/plugin-retry';
+import { throttling } from '@octokit/plugin-throttling';
+import Bottleneck from 'bottleneck';
+import type { Timing } from '../settings/settings.js';
+
+/** How often a rate-limited request is tried again before the target counts as failed. */
+const RATE_LIMIT_RETRIES = 4;
+
+export interface OctokitSettings {
+  readonly token: string;
+  readonly baseUrl: string;
+  readonly timing: Timing;
+}
+
+/**
+ * The one place that builds the GitHub client. Throttling paces writes one at a time (GitHub's guidance for
+ * mutating requests) and waits out primary and secondary rate limits; retry handles 5xx and dropped
+ * connections. 429 is left to throttling so that the two plugins never retry the same response twice.
+ */
+export function createOctokit(settings: OctokitSettings) {
+  const onLimit =
+    (kind: string) =>
+    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+      const again = retryCount < RATE_LIMIT_RETRIES;
+      core.info(
+        `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${again ? `waiting ${retryAfter}s before trying again` : 'giving up'}.`
+      );
+      return again;
+    };
+  return getOctokit(
+    settings.token,
+    {
+      baseUrl: settings.baseUrl,
+      log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
+      throttle: {
+        onRateLimit: onLimit('primary'),
+        onSecondaryRateLimit: onLimit('secondary'),
+        retryAfterBaseValue: settings.timing.retryBaseMs,
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.timing.writeIntervalMs })
+      },
+      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retryAfterBaseValue: settings.timing.retryBaseMs }
+    },
+    retry,
+    throttling
+  );
+}
+
+export type GitHubClient = ReturnType<typeof createOctokit>;

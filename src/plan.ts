@@ -1,0 +1,168 @@
+import type { Mode } from './settings/settings.js';
+import type { Target } from './settings/targets.js';
+import { targetLabel } from './settings/targets.js';
+import { TokenLookupError } from './errors.js';
+import type { Result, TargetState, TokenState } from './model.js';
+
+/**
+ * GitHub reports secret times in whole seconds, and its clock and Cloudflare's are not the same clock: a
+ * secret written right after a rotation may carry a slightly earlier time. Within this margin it still counts
+ * as written after the rotation. Only a concurrent run could write an old secret inside it.
+ */
+export const CLOCK_TOLERANCE_MS = 5000;
+
+export type Action = 'create' | 'rotate' | 'refresh' | 'check' | 'none';
+export type Freshness = 'current' | 'stale' | 'missing';
+
+export interface PlannedWrite {
+  readonly target: Target;
+  readonly clientId: boolean;
+  readonly clientSecret: boolean;
+}
+
+export interface Plan {
+  readonly action: Action;
+  /** Extend the token's expiry (before rotating, so the rotation stays the token's last change). */
+  readonly renew: boolean;
+  /** The `result` output this plan leads to when it succeeds. */
+  readonly result: Result;
+  /** Why, in words, for the log and the summary. */
+  readonly reasons: readonly string[];
+  readonly writes: readonly PlannedWrite[];
+  /** Set in check mode when the token expires within the renewal window. */
+  readonly expiryProblem: string | undefined;
+  /** Targets whose client secret is missing or older than the last rotation. */
+  readonly staleTargets: readonly string[];
+}
+
+export interface PlanInput {
+  readonly mode: Mode;
+  readonly tokenName: string | undefined;
+  /** undefined: no token was found (only possible when looking up by name). */
+  readonly token: TokenState | undefined;
+  readonly targets: readonly TargetState[];
+  readonly now: Date;
+  readonly renewalWindowMs: number;
+}
+
+/**
+ * When the current secret was issued. `updatedAt` moves on every change, so a later change would make fresh
+ * targets look stale; the one change this action makes after its writes is ending the grace, which it does by
+ * setting the previous secret's expiry to the rotation time. An expiry at or before `updatedAt` therefore marks
+ * the rotation itself.
+ */
+export function lastRotation(token: TokenState): Date {
+  const previous = token.previousSecretExpiresAt;
+  if (previous && previous.getTime() <= token.updatedAt.getTime()) return previous;
+  return token.updatedAt;
+}
+
+export function secretFreshness(written: { updatedAt: Date } | undefined, since: Date): Freshness {
+  if (!written) return 'missing';
+  return written.updatedAt.getTime() + CLOCK_TOLERANCE_MS >= since.getTime() ? 'current' : 'stale';
+}
+
+function isExpiring(token: TokenState, now: Date, windowMs: number): boolean {
+  return token.expiresAt !== null && token.expiresAt.getTime() - now.getTime() <= windowMs;
+}
+
+function describeExpiry(token: TokenState, now: Date): string {
+  if (token.expiresAt === null) return 'never expires';
+  const days = (token.expiresAt.getTime() - now.getTime()) / 86_400_000;
+  if (days <= 0) return `expired at ${token.expiresAt.toISOString()}`;
+  return `expires at ${token.expiresAt.toISOString()} (in ${days.toFixed(1)} days)`;
+}
+
+function allWrites(targets: readonly TargetState[], clientId: (state: TargetState) => boolean): PlannedWrite[] {
+  return targets.map((state) => ({ target: state.target, clientId: clientId(state), clientSecret: true }));
+}
+
+/** The client id secret needs writing when missing or written before this token existed (an older token's). */
+function clientIdNeedsWrite(state: TargetState, token: TokenState): boolean {
+  return secretFreshness(state.clientId, token.createdAt) !== 'current';
+}
+
+function planMissingToken(input: PlanInput): Plan {
+  if (input.mode !== 'auto') {
+    throw new TokenLookupError(
+      `No service token named '${input.tokenName}' exists, and mode '${input.mode}' does not create one.`,
+      "Check token-name and the account or zone, or run with mode 'auto' to create it."
+    );
+  }
+  return {
+    action: 'create',
+    renew: false,
+    result: 'created',
+    reasons: [`no service token named '${input.tokenName}' exists`],
+    writes: allWrites(input.targets, () => true),
+    expiryProblem: undefined,
+    staleTargets: []
+  };
+}
+
+/** Decides what the run does. Pure: no I/O, the clock comes in as `now`. */
+export function plan(input: PlanInput): Plan {
+  const { token, now } = input;
+  if (!token) return planMissingToken(input);
+
+  const since = lastRotation(token);
+  const stale = input.targets.filter((state) => secretFreshness(state.clientSecret, since) !== 'current');
+  const staleTargets = stale.map((state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`);
+  const expiring = isExpiring(token, now, input.renewalWindowMs);
+  const expiry = describeExpiry(token, now);
+  const base = { staleTargets, expiryProblem: undefined };
+
+  switch (input.mode) {
+    case 'check':
+      return {
+        ...base,
+        action: 'check',
+        renew: false,
+        result: 'checked',
+        reasons: [`the token ${expiry}`],
+        writes: [],
+        expiryProblem: expiring ? `Service token '${token.name}' (${token.id}) ${expiry}.` : undefined
+      };
+    case 'refresh':
+      return { ...base, action: 'refresh', renew: true, result: 'refreshed', reasons: ['mode is refresh'], writes: [] };
+    case 'rotate':
+      return {
+        ...base,
+        action: 'rotate',
+        renew: expiring,
+        result: 'rotated',
+        reasons: ['mode is rotate', ...(expiring ? [`the token ${expiry}`] : [])],
+        writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token))
+      };
+    case 'auto': {
+      const reasons = [
+        ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
+        ...(stale.length ? [`${stale.length} target(s) lack the current secret: ${staleTargets.join(', ')}`] : [])
+      ];
+      if (reasons.length) {
+        return {
+          ...base,
+          action: 'rotate',
+          renew: expiring,
+          result: 'rotated',
+          reasons,
+          writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token))
+        };
+      }
+      const clientIdOnly = input.targets
+        .filter((state) => clientIdNeedsWrite(state, token))
+        .map((state) => ({ target: state.target, clientId: true, clientSecret: false }));
+      return {
+        ...base,
+        action: 'none',
+        renew: false,
+        result: 'unchanged',
+        reasons: [
+          `every target holds the current secret and the token ${expiry}`,
+          ...(clientIdOnly.length ? [`${clientIdOnly.length} target(s) lack the client id`] : [])
+        ],
+        writes: clientIdOnly
+      };
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import * as core from '@actions/core';
+import type { Result } from '../model.js';
+import type { RunRecord } from '../rotation/record.js';
+import type { Settings } from '../settings/settings.js';
+
+export interface TargetEntry {
+  readonly target: string;
+  readonly secret: string;
+  readonly status: string;
+}
+
+/** One entry per target and secret, in the order of the `targets` input. */
+export function targetEntries(record: RunRecord, settings: Settings): TargetEntry[] {
+  return record.outcomes.flatMap((outcome) => [
+    { target: outcome.label, secret: settings.clientIdSecretName, status: outcome.clientId },
+    { target: outcome.label, secret: settings.clientSecretSecretName, status: outcome.clientSecret }
+  ]);
+}
+
+/** The result is known once the plan is made and, for a change, once the change happened. */
+export function resultOf(record: RunRecord): Result | undefined {
+  const plan = record.plan;
+  if (!plan) return undefined;
+  if (record.dryRun || plan.action === 'none' || plan.action === 'check' || record.staged) return plan.result;
+  return undefined;
+}
+
+export function setOutputs(record: RunRecord, settings: Settings): void {
+  const result = resultOf(record);
+  if (result) core.setOutput('result', result);
+  const token = record.token;
+  if (token) {
+    core.setOutput('token-id', token.id);
+    core.setOutput('client-id', token.clientId);
+    core.setOutput('expires-at', token.expiresAt ? token.expiresAt.toISOString() : '');
+  }
+  if (record.outcomes.length) core.setOutput('targets', JSON.stringify(targetEntries(record, settings)));
+  // Masked since it was issued; exposed only on request, for later steps of the same job.
+  if (settings.exposeSecret && record.issuedSecret) core.setOutput('client-secret', record.issuedSecret);
+}

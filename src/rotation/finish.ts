@@ -1,0 +1,44 @@
+import * as core from '@actions/core';
+import type { TokenState } from '../model.js';
+import { lastRotation } from '../plan.js';
+import type { Settings } from '../settings/settings.js';
+import type { RotationPorts } from './ports.js';
+import type { RunRecord } from './record.js';
+
+/**
+ * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),
+ * if asked to. It is moved to the rotation time rather than to "now": equally expired, and the next run can
+ * still tell when the secret was issued (see `lastRotation`).
+ */
+export async function revokePrevious(token: TokenState, ports: RotationPorts, record: RunRecord): Promise<void> {
+  const rotatedAt = lastRotation(token);
+  record.token = await ports.tokens.update(token, { previousSecretExpiresAt: rotatedAt });
+  record.previousSecretValidUntil = rotatedAt;
+  record.steps.push('Every target holds the new secret: ended the previous secret\'s grace (revoke-previous).');
+  core.info(record.steps.at(-1) as string);
+}
+
+/**
+ * Keeps consumers working after a partial failure: the targets that were not written still hold the
+ * previous secret, so its grace is extended from now. The next run sees them stale and heals them.
+ */
+export async function extendGrace(token: TokenState, settings: Settings, ports: RotationPorts, record: RunRecord): Promise<void> {
+  if (settings.previousSecretGraceMs <= 0) {
+    record.steps.push('previous-secret-grace is 0s: the previous secret was revoked at the rotation and cannot be extended.');
+    core.warning(record.steps.at(-1) as string);
+    return;
+  }
+  const validUntil = new Date(ports.now().getTime() + settings.previousSecretGraceMs);
+  try {
+    record.token = await ports.tokens.update(token, { previousSecretExpiresAt: validUntil });
+    record.previousSecretValidUntil = validUntil;
+    record.steps.push(`Extended the previous secret's grace to ${validUntil.toISOString()} so targets not yet written keep working.`);
+    core.info(record.steps.at(-1) as string);
+  } catch (error) {
+    // The run is failing already; say what this means rather than hide the first failure.
+    record.steps.push(
+      `Could not extend the previous secret's grace (${error instanceof Error ? error.message : String(error)}); it still ends at ${record.previousSecretValidUntil?.toISOString() ?? 'the time set at rotation'}.`
+    );
+    core.error(record.steps.at(-1) as string);
+  }
+}

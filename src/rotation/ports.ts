@@ -1,0 +1,13 @@
+import type { ServiceTokenStore } from '../cloudflare/service-tokens.js';
+import type { SecretTarget } from '../github/secret-targets.js';
+
+/** Everything the rotation talks to. Production wires the real adapters; tests pass in-memory ones. */
+export interface RotationPorts {
+  readonly tokens: ServiceTokenStore;
+  readonly targets: readonly SecretTarget[];
+  /** Seals a plaintext for a base64 public key. */
+  seal(plaintext: string, publicKey: string): Promise<string>;
+  /** Requests the protected URL with the credential; resolves on a 2xx, throws otherwise. */
+  verify(clientId: string, clientSecret: string): Promise<void>;
+  now(): Date;
+}

@@ -1,0 +1,47 @@
+import type { Plan } from '../plan.js';
+import type { TokenState, WriteStatus } from '../model.js';
+
+export interface TargetOutcome {
+  readonly label: string;
+  clientId: WriteStatus;
+  clientSecret: WriteStatus;
+}
+
+/**
+ * What a run has learned and done so far. The rotation fills it step by step; the report reads it after
+ * success or failure alike, so partial results are never lost.
+ */
+export interface RunRecord {
+  plan: Plan | undefined;
+  /** The latest known state of the service token. */
+  token: TokenState | undefined;
+  /** The secret issued by this run (kept only for the optional `client-secret` output). */
+  issuedSecret: string | undefined;
+  outcomes: TargetOutcome[];
+  /** Until when the previous secret works, when this run rotated. */
+  previousSecretValidUntil: Date | undefined;
+  /** True once the token was created, rotated or renewed by this run. */
+  staged: boolean;
+  /** What the run did, in order, for the summary. */
+  readonly steps: string[];
+  dryRun: boolean;
+}
+
+export function newRunRecord(): RunRecord {
+  return {
+    plan: undefined,
+    token: undefined,
+    issuedSecret: undefined,
+    outcomes: [],
+    previousSecretValidUntil: undefined,
+    staged: false,
+    steps: [],
+    dryRun: false
+  };
+}
+
+export function failedOutcomes(record: RunRecord): TargetOutcome[] {
+  return record.outcomes.filter(
+    (outcome) => outcome.clientId.startsWith('failed') || outcome.clientSecret.startsWith('failed') || outcome.clientId === 'skipped'
+  );
+}

@@ -1,0 +1,83 @@
+import * as core from '@actions/core';
+import { ConcurrentRotationError } from '../errors.js';
+import type { IssuedCredential, TokenState } from '../model.js';
+import { lastRotation, type Plan } from '../plan.js';
+import type { Settings } from '../settings/settings.js';
+import type { RotationPorts } from './ports.js';
+import type { RunRecord } from './record.js';
+
+/** Aborts when another run rotated the token after this run observed it: writing now would mix secrets. */
+async function assertUnchanged(observed: TokenState, ports: RotationPorts): Promise<TokenState> {
+  const current = await ports.tokens.get(observed.id);
+  const rotatedElsewhere =
+    current.clientSecretVersion !== undefined
+      ? current.clientSecretVersion !== observed.clientSecretVersion
+      : current.updatedAt.getTime() !== observed.updatedAt.getTime();
+  if (rotatedElsewhere) {
+    throw new ConcurrentRotationError(
+      `Service token '${observed.name}' (${observed.id}) changed while this run was reading its targets (client_secret_version ${observed.clientSecretVersion ?? '?'} → ${current.clientSecretVersion ?? '?'}, updated ${current.updatedAt.toISOString()}): another run is probably rotating it. Nothing was written.`,
+      "Run rotations of one token one at a time with a workflow 'concurrency' group (concurrency: { group: rotate-<token-name>, cancel-in-progress: false }), then re-run."
+    );
+  }
+  return current;
+}
+
+/**
+ * Once the previous secret's grace is over, a change to the token can also move that expiry back to the
+ * rotation time without effect on who may sign in, so the next run still sees when the secret was issued.
+ */
+function keepRotationMark(token: TokenState, now: Date): Date | undefined {
+  const previous = token.previousSecretExpiresAt;
+  return previous && previous.getTime() <= now.getTime() ? lastRotation(token) : undefined;
+}
+
+/**
+ * Creates, renews or rotates the token. A rotation keeps the previous secret valid for the grace period,
+ * so every consumer keeps working while the new secret is distributed. Returns the new secret, if any.
+ */
+export async function stage(
+  plan: Plan,
+  observed: TokenState | undefined,
+  settings: Settings,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<IssuedCredential | undefined> {
+  const duration = settings.duration.text;
+  if (plan.action === 'create') {
+    const issued = await ports.tokens.create(settings.tokenName as string, duration);
+    record.token = issued.token;
+    record.issuedSecret = issued.clientSecret;
+    record.staged = true;
+    record.steps.push(`Created service token '${issued.token.name}' (${issued.token.id}).`);
+    core.info(record.steps.at(-1) as string);
+    return issued;
+  }
+  const token = observed as TokenState;
+  if (plan.action === 'refresh') {
+    record.token = await ports.tokens.update(token, {
+      duration,
+      previousSecretExpiresAt: keepRotationMark(token, ports.now())
+    });
+    record.staged = true;
+    record.steps.push(`Extended the expiry of '${token.name}' by ${duration}; the secret is unchanged.`);
+    core.info(record.steps.at(-1) as string);
+    return undefined;
+  }
+  let current = await assertUnchanged(token, ports);
+  if (plan.renew) {
+    // Renew before rotating: the rotation must stay the token's last change, or fresh targets look stale.
+    current = await ports.tokens.update(current, { duration });
+    record.token = current;
+    record.steps.push(`Renewed '${token.name}' for ${duration}.`);
+    core.info(record.steps.at(-1) as string);
+  }
+  const validUntil = new Date(ports.now().getTime() + settings.previousSecretGraceMs);
+  const issued = await ports.tokens.rotate(current, validUntil);
+  record.token = issued.token;
+  record.issuedSecret = issued.clientSecret;
+  record.previousSecretValidUntil = validUntil;
+  record.staged = true;
+  record.steps.push(`Rotated the secret of '${token.name}'; the previous secret works until ${validUntil.toISOString()}.`);
+  core.info(record.steps.at(-1) as string);
+  return issued;
+}

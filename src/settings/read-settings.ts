@@ -1,0 +1,145 @@
+import * as core from '@actions/core';
+import { InputError } from '../errors.js';
+import { parseGrace, parseTokenDuration } from './duration.js';
+import { parseSecretName } from './secret-name.js';
+import { DEFAULT_TIMING, MODES, type Mode, type Settings, type Timing, type TokenScope } from './settings.js';
+import { parseTargets } from './targets.js';
+
+const CLOUDFLARE_ID = /^[0-9a-f]{32}$/i;
+const DAY_MS = 86_400_000;
+
+function optional(name: string): string | undefined {
+  return core.getInput(name) || undefined;
+}
+
+function required(name: string): string {
+  const value = core.getInput(name);
+  if (!value) throw new InputError(name, 'is required', `Set '${name}' in the step's 'with:' block.`);
+  return value;
+}
+
+function secret(name: string): string {
+  const value = required(name);
+  core.setSecret(value);
+  return value;
+}
+
+function boolean(name: string): boolean {
+  // The runner fills action.yml defaults; an unset input (local runs, tests) means false.
+  if (!core.getInput(name)) return false;
+  try {
+    return core.getBooleanInput(name);
+  } catch {
+    throw new InputError(name, `'${core.getInput(name)}' is not a boolean`, 'Use true or false.');
+  }
+}
+
+function parseScope(): TokenScope {
+  const accountId = optional('account-id');
+  const zoneId = optional('zone-id');
+  if (accountId && zoneId) {
+    throw new InputError('account-id', 'is set together with zone-id', 'Set exactly one of account-id and zone-id.');
+  }
+  if (!accountId && !zoneId) {
+    throw new InputError('account-id', 'and zone-id are both empty', 'Set exactly one of account-id and zone-id.');
+  }
+  const [input, id] = accountId ? ['account-id', accountId] : ['zone-id', zoneId as string];
+  if (!CLOUDFLARE_ID.test(id)) {
+    throw new InputError(input, `'${id}' is not a Cloudflare id`, 'Copy the 32-character hexadecimal id from the dashboard.');
+  }
+  return { kind: accountId ? 'account' : 'zone', id: id.toLowerCase() };
+}
+
+function parseMode(): Mode {
+  const value = core.getInput('mode') || 'auto';
+  if (!(MODES as readonly string[]).includes(value)) {
+    throw new InputError('mode', `'${value}' is not a mode`, `Use one of ${MODES.join(', ')}.`);
+  }
+  return value as Mode;
+}
+
+function parseRenewalWindow(): number {
+  const value = core.getInput('min-days-for-renewal') || '30';
+  const days = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
+  if (!(days > 0)) {
+    throw new InputError('min-days-for-renewal', `'${value}' is not a positive number of days`, 'Use a number such as 30.');
+  }
+  return days * DAY_MS;
+}
+
+function parseUrl(name: string, value: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(name, `'${value}' is not a URL`, 'Use an absolute http(s) URL.');
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new InputError(name, `'${value}' is not an http(s) URL`, 'Use an absolute http(s) URL.');
+  }
+  return url;
+}
+
+function apiBase(name: string, value: string): string {
+  return parseUrl(name, value).toString().replace(/\/+$/, '');
+}
+
+function parseTokenIdentity(): { tokenName: string | undefined; tokenId: string | undefined } {
+  const tokenName = core.getInput('token-name').trim() || undefined;
+  const tokenId = core.getInput('token-id').trim() || undefined;
+  if (!tokenName && !tokenId) {
+    throw new InputError('token-name', 'is empty and token-id is not set', 'Set token-name (and token-id to pin one token).');
+  }
+  return { tokenName, tokenId };
+}
+
+function parseSecretNames(): { clientIdSecretName: string; clientSecretSecretName: string } {
+  const clientIdSecretName = parseSecretName('client-id-secret-name', core.getInput('client-id-secret-name') || 'CF_ACCESS_CLIENT_ID');
+  const clientSecretSecretName = parseSecretName(
+    'client-secret-secret-name',
+    core.getInput('client-secret-secret-name') || 'CF_ACCESS_CLIENT_SECRET'
+  );
+  if (clientIdSecretName === clientSecretSecretName) {
+    throw new InputError('client-secret-secret-name', `is the same as client-id-secret-name (${clientIdSecretName})`, 'Use two different names.');
+  }
+  return { clientIdSecretName, clientSecretSecretName };
+}
+
+/** Test and demo knobs from the environment, never from inputs: a workflow has no reason to change them. */
+function readTiming(env: NodeJS.ProcessEnv): Timing {
+  const number = (name: string, fallback: number): number => {
+    const value = env[name];
+    return value !== undefined && /^\d+$/.test(value) ? Number(value) : fallback;
+  };
+  return {
+    writeIntervalMs: number('ROTATOR_WRITE_INTERVAL_MS', DEFAULT_TIMING.writeIntervalMs),
+    retryBaseMs: number('ROTATOR_RETRY_BASE_MS', DEFAULT_TIMING.retryBaseMs),
+    verifyTimeoutMs: number('ROTATOR_VERIFY_TIMEOUT_MS', DEFAULT_TIMING.verifyTimeoutMs)
+  };
+}
+
+/** Reads and validates every input once. Throws an InputError naming the first bad input. */
+export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const cloudflareApiToken = secret('cloudflare-api-token');
+  const githubToken = secret('github-token');
+  const verifyUrlText = optional('verify-url');
+  return {
+    cloudflareApiToken,
+    githubToken,
+    scope: parseScope(),
+    ...parseTokenIdentity(),
+    mode: parseMode(),
+    renewalWindowMs: parseRenewalWindow(),
+    duration: parseTokenDuration('duration', core.getInput('duration') || '8760h'),
+    previousSecretGraceMs: parseGrace('previous-secret-grace', core.getInput('previous-secret-grace') || '24h'),
+    revokePrevious: boolean('revoke-previous'),
+    verifyUrl: verifyUrlText ? parseUrl('verify-url', verifyUrlText) : undefined,
+    targets: parseTargets(core.getInput('targets'), env.GITHUB_REPOSITORY),
+    ...parseSecretNames(),
+    dryRun: boolean('dry-run'),
+    exposeSecret: boolean('expose-secret'),
+    cloudflareApiUrl: apiBase('cloudflare-api-url', core.getInput('cloudflare-api-url') || 'https://api.cloudflare.com/client/v4'),
+    githubApiUrl: apiBase('github-api-url', core.getInput('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com'),
+    timing: readTiming(env)
+  };
+}
