@@ -62,6 +62,8 @@ interface Operation {
 }
 
 let noticePrinted = false;
+// Parsing the two descriptions is the slow part; every emulator in a test run shares one checker per folder.
+const checkers = new Map<string, ContractChecker>();
 
 /** The checker, or undefined (after one printed notice per process) when the contracts are not there. */
 export function loadContractChecker(options: LoadContractOptions = {}): ContractChecker | undefined {
@@ -72,11 +74,15 @@ export function loadContractChecker(options: LoadContractOptions = {}): Contract
     noticePrinted = true;
     return undefined;
   }
-  const documents = {
-    cloudflare: readJson(join(dir, CONTRACT_FILES.cloudflare)),
-    github: readJson(join(dir, CONTRACT_FILES.github))
-  };
-  return new OpenApiChecker(documents);
+  let checker = checkers.get(dir);
+  if (!checker) {
+    checker = new OpenApiChecker({
+      cloudflare: readJson(join(dir, CONTRACT_FILES.cloudflare)),
+      github: readJson(join(dir, CONTRACT_FILES.github))
+    });
+    checkers.set(dir, checker);
+  }
+  return checker;
 }
 
 class OpenApiChecker implements ContractChecker {

@@ -1,6 +1,7 @@
 // The plain request/response values every API handler works with, independent of node:http.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Fault } from './faults.ts';
 
 export interface ApiRequest {
   method: string;
@@ -22,3 +23,10 @@ export interface ApiResponse {
 }
 
 export type Handler = (req: ApiRequest, params: Record<string, string>) => ApiResponse | Promise<ApiResponse>;
+
+/** One emulated API behind a URL prefix. */
+export interface ApiModule {
+  handle(req: ApiRequest): Promise<ApiResponse>;
+  /** The API's own way of saying "rate limited" / "server error" for an injected fault. */
+  faultResponse(fault: Fault): ApiResponse;
+}

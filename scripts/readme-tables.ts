@@ -45,6 +45,13 @@ function text(value: unknown, where: string): string {
   return value;
 }
 
+function scalar(value: unknown, where: string): string | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  throw new Error(`action.yml: ${where} must be a scalar`);
+}
+
 /** Reads the inputs and outputs of action.yml, in the order the file lists them. */
 export function parseActionMetadata(actionYml: string): ActionMetadata {
   const doc: unknown = parse(actionYml);
@@ -53,7 +60,7 @@ export function parseActionMetadata(actionYml: string): ActionMetadata {
     name,
     description: text(input.description, `inputs.${name}.description`),
     required: input.required === true,
-    default: input.default === undefined ? undefined : String(input.default as string | number | boolean)
+    default: scalar(input.default, `inputs.${name}.default`)
   }));
   const outputs = entries(doc, 'outputs').map(([name, output]) => ({
     name,

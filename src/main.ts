@@ -16,8 +16,15 @@ import type { Settings } from './settings/settings.js';
 
 /** Wires the real adapters: the Cloudflare SDK, Octokit, libsodium and fetch for verify-url. */
 function createPorts(settings: Settings): RotationPorts {
-  const octokit = createOctokit({ token: settings.githubToken, baseUrl: settings.githubApiUrl, timing: settings.timing });
-  const cloudflare = createCloudflareClient({ apiToken: settings.cloudflareApiToken, baseUrl: settings.cloudflareApiUrl });
+  const octokit = createOctokit({
+    token: settings.githubToken,
+    baseUrl: settings.githubApiUrl,
+    timing: settings.timing
+  });
+  const cloudflare = createCloudflareClient({
+    apiToken: settings.cloudflareApiToken,
+    baseUrl: settings.cloudflareApiUrl
+  });
   return {
     tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),

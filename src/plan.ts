@@ -73,7 +73,10 @@ function describeExpiry(token: TokenState, now: Date): string {
   return `expires at ${token.expiresAt.toISOString()} (in ${days.toFixed(1)} days)`;
 }
 
-function allWrites(targets: readonly TargetState[], clientId: (state: TargetState) => boolean): PlannedWrite[] {
+function allWrites(
+  targets: readonly TargetState[],
+  clientId: (state: TargetState) => boolean
+): PlannedWrite[] {
   return targets.map((state) => ({ target: state.target, clientId: clientId(state), clientSecret: true }));
 }
 
@@ -107,7 +110,9 @@ export function plan(input: PlanInput): Plan {
 
   const since = lastRotation(token);
   const stale = input.targets.filter((state) => secretFreshness(state.clientSecret, since) !== 'current');
-  const staleTargets = stale.map((state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`);
+  const staleTargets = stale.map(
+    (state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`
+  );
   const expiring = isExpiring(token, now, input.renewalWindowMs);
   const expiry = describeExpiry(token, now);
   const base = { staleTargets, expiryProblem: undefined };
@@ -124,7 +129,14 @@ export function plan(input: PlanInput): Plan {
         expiryProblem: expiring ? `Service token '${token.name}' (${token.id}) ${expiry}.` : undefined
       };
     case 'refresh':
-      return { ...base, action: 'refresh', renew: true, result: 'refreshed', reasons: ['mode is refresh'], writes: [] };
+      return {
+        ...base,
+        action: 'refresh',
+        renew: true,
+        result: 'refreshed',
+        reasons: ['mode is refresh'],
+        writes: []
+      };
     case 'rotate':
       return {
         ...base,
@@ -137,7 +149,9 @@ export function plan(input: PlanInput): Plan {
     case 'auto': {
       const reasons = [
         ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
-        ...(stale.length ? [`${stale.length} target(s) lack the current secret: ${staleTargets.join(', ')}`] : [])
+        ...(stale.length
+          ? [`${stale.length} target(s) lack the current secret: ${staleTargets.join(', ')}`]
+          : [])
       ];
       if (reasons.length) {
         return {

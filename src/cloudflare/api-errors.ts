@@ -6,12 +6,18 @@ import { CloudflareApiError, PermissionError, type RotatorError } from '../error
  * or a status the SDK would normally retry. A create or rotate that fails this way must be read back.
  */
 export function isAmbiguous(error: unknown): boolean {
-  if (error instanceof APIConnectionError) return true;
-  if (!(error instanceof APIError) || error.status === undefined) return !(error instanceof APIError);
-  return error.status >= 500 || [408, 409, 429].includes(error.status);
+  if (error instanceof APIConnectionError || !(error instanceof APIError)) return true;
+  const status = statusOf(error);
+  return status === undefined || status >= 500 || [408, 409, 429].includes(status);
 }
 
-function cloudflareDetail(error: APIError): string {
+/** The SDK types the status as `any` after `instanceof`; pin it down once. */
+function statusOf(error: unknown): number | undefined {
+  const status: unknown = (error as { status?: unknown }).status;
+  return typeof status === 'number' ? status : undefined;
+}
+
+function cloudflareDetail(error: APIError<number | undefined>): string {
   const details = (error.errors ?? [])
     .map((item) => `${item.code ?? ''} ${item.message ?? ''}`.trim())
     .filter(Boolean)
@@ -29,8 +35,8 @@ export function toCloudflareError(error: unknown, what: string, scopeLabel: stri
       { cause: error }
     );
   }
-  const status = error.status;
-  const detail = cloudflareDetail(error);
+  const status = statusOf(error);
+  const detail = cloudflareDetail(error as APIError<number | undefined>);
   if (status === 401) {
     return new PermissionError(
       `Cloudflare rejected cloudflare-api-token while trying to ${what} (401: ${detail}).`,
@@ -51,5 +57,7 @@ export function toCloudflareError(error: unknown, what: string, scopeLabel: stri
       : status !== undefined && status >= 500
         ? 'Cloudflare had a problem; re-run later.'
         : 'Check the inputs named in the message.';
-  return new CloudflareApiError(`Could not ${what} (${status ?? 'no status'}: ${detail}).`, hint, status, { cause: error });
+  return new CloudflareApiError(`Could not ${what} (${status ?? 'no status'}: ${detail}).`, hint, status, {
+    cause: error
+  });
 }

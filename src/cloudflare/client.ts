@@ -12,7 +12,9 @@ export const READ_RETRIES = 3;
 const TIMEOUT_MS = 30_000;
 
 const toDebug = (message: string, ...rest: unknown[]): void =>
-  core.debug(`cloudflare sdk: ${message}${rest.length ? ` ${rest.map((item) => (typeof item === 'string' ? item : '[object]')).join(' ')}` : ''}`);
+  core.debug(
+    `cloudflare sdk: ${message}${rest.length ? ` ${rest.map((item) => (typeof item === 'string' ? item : '[object]')).join(' ')}` : ''}`
+  );
 
 /** The one place that builds the Cloudflare client: only the service-token resource is bundled. */
 export function createCloudflareClient(options: CloudflareClientOptions) {

@@ -18,7 +18,10 @@ export interface ServiceTokenStore {
   /** Never retried: a retried rotate loses the secret issued by the first. */
   rotate(token: TokenState, previousSecretExpiresAt: Date): Promise<IssuedCredential>;
   /** PUT of the given fields (the name is always sent, unchanged). Idempotent, so retried. */
-  update(token: TokenState, fields: { duration?: string; previousSecretExpiresAt?: Date }): Promise<TokenState>;
+  update(
+    token: TokenState,
+    fields: { duration?: string; previousSecretExpiresAt?: Date }
+  ): Promise<TokenState>;
 }
 
 const NO_RETRY = { maxRetries: 0 } as const;
@@ -106,7 +109,11 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
     try {
       raw =
         this.scope.kind === 'account'
-          ? await this.api.rotate(token.id, { account_id: this.scope.id, previous_client_secret_expires_at }, NO_RETRY)
+          ? await this.api.rotate(
+              token.id,
+              { account_id: this.scope.id, previous_client_secret_expires_at },
+              NO_RETRY
+            )
           : await this.api.update(
               token.id,
               {
@@ -125,12 +132,19 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
           { cause: error }
         );
       }
-      throw toCloudflareError(error, `rotate service token ${token.id} in ${this.scopeLabel}`, this.scopeLabel);
+      throw toCloudflareError(
+        error,
+        `rotate service token ${token.id} in ${this.scopeLabel}`,
+        this.scopeLabel
+      );
     }
     return issued(raw, 'rotation');
   }
 
-  async update(token: TokenState, fields: { duration?: string; previousSecretExpiresAt?: Date }): Promise<TokenState> {
+  async update(
+    token: TokenState,
+    fields: { duration?: string; previousSecretExpiresAt?: Date }
+  ): Promise<TokenState> {
     try {
       const raw = await this.api.update(token.id, {
         ...this.scopeParams,
@@ -142,7 +156,11 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
       });
       return toTokenState(raw);
     } catch (error) {
-      throw toCloudflareError(error, `update service token ${token.id} in ${this.scopeLabel}`, this.scopeLabel);
+      throw toCloudflareError(
+        error,
+        `update service token ${token.id} in ${this.scopeLabel}`,
+        this.scopeLabel
+      );
     }
   }
 
@@ -159,6 +177,9 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
   /** Reads the token back after an ambiguous failure: did the call take effect? */
   private async changedSince(before: TokenState): Promise<boolean> {
     const after = await this.get(before.id);
-    return after.clientSecretVersion !== before.clientSecretVersion || after.updatedAt.getTime() !== before.updatedAt.getTime();
+    return (
+      after.clientSecretVersion !== before.clientSecretVersion ||
+      after.updatedAt.getTime() !== before.updatedAt.getTime()
+    );
   }
 }

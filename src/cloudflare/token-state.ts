@@ -27,7 +27,8 @@ export function toTokenState(raw: unknown): TokenState {
     createdAt: date(record.created_at) ?? updatedAt,
     updatedAt,
     expiresAt: date(record.expires_at) ?? null,
-    clientSecretVersion: typeof record.client_secret_version === 'number' ? record.client_secret_version : undefined,
+    clientSecretVersion:
+      typeof record.client_secret_version === 'number' ? record.client_secret_version : undefined,
     previousSecretExpiresAt: previous === null ? null : date(previous)
   };
 }

@@ -6,7 +6,8 @@ interface HttpFailure {
 }
 
 function asFailure(error: unknown): HttpFailure {
-  return typeof error === 'object' && error !== null ? (error as HttpFailure) : { message: String(error) };
+  if (typeof error === 'object' && error !== null) return error;
+  return { message: String(error) };
 }
 
 /** The GitHub reason in a few words, for a target's status (`failed: <reason>`). */
@@ -36,6 +37,7 @@ export function githubHint(status: number | undefined, place: string): string {
 export function toTargetReadError(error: unknown, label: string, what: string): RotatorError {
   const { status } = asFailure(error);
   const message = `Could not read ${what} of ${label} (${githubReason(error)}).`;
-  if (status === 401 || status === 403) return new PermissionError(message, githubHint(status, label), { cause: error });
+  if (status === 401 || status === 403)
+    return new PermissionError(message, githubHint(status, label), { cause: error });
   return new TargetReadError(label, message, githubHint(status, label), { cause: error });
 }

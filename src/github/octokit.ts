@@ -22,7 +22,12 @@ export interface OctokitSettings {
 export function createOctokit(settings: OctokitSettings) {
   const onLimit =
     (kind: string) =>
-    (retryAfter: number, options: { method: string; url: string }, _octokit: unknown, retryCount: number): boolean => {
+    (
+      retryAfter: number,
+      options: { method: string; url: string },
+      _octokit: unknown,
+      retryCount: number
+    ): boolean => {
       const again = retryCount < RATE_LIMIT_RETRIES;
       core.info(
         `GitHub ${kind} rate limit on ${options.method} ${options.url}: ${again ? `waiting ${retryAfter}s before trying again` : 'giving up'}.`
@@ -40,7 +45,10 @@ export function createOctokit(settings: OctokitSettings) {
         retryAfterBaseValue: settings.timing.retryBaseMs,
         write: new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.timing.writeIntervalMs })
       },
-      retry: { doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451], retryAfterBaseValue: settings.timing.retryBaseMs }
+      retry: {
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        retryAfterBaseValue: settings.timing.retryBaseMs
+      }
     },
     retry,
     throttling

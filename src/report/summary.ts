@@ -4,8 +4,7 @@ import type { RunRecord } from '../rotation/record.js';
 import type { Settings } from '../settings/settings.js';
 import { resultOf, targetEntries } from './outputs.js';
 
-const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
 
 function statusCell(status: string): string {
   if (status.startsWith('failed')) return `❌ ${status}`;
@@ -15,7 +14,11 @@ function statusCell(status: string): string {
 }
 
 /** The job summary: what was found, what was done, one row per target and secret, and the expiry. */
-export async function writeSummary(record: RunRecord, settings: Settings, failure: Error | undefined): Promise<void> {
+export async function writeSummary(
+  record: RunRecord,
+  settings: Settings,
+  failure: Error | undefined
+): Promise<void> {
   const summary = core.summary.addHeading('Cloudflare Token Rotator', 2);
   const result = resultOf(record);
   const token = record.token;
@@ -26,8 +29,10 @@ export async function writeSummary(record: RunRecord, settings: Settings, failur
       : `Service token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
     `Expires: ${token ? (token.expiresAt ? token.expiresAt.toISOString() : 'never') : 'unknown'}`
   ];
-  if (record.previousSecretValidUntil) facts.push(`Previous secret valid until: ${record.previousSecretValidUntil.toISOString()}`);
-  if (record.plan) facts.push(escapeHtml(`Plan: ${record.plan.action}, because ${record.plan.reasons.join('; ')}`));
+  if (record.previousSecretValidUntil)
+    facts.push(`Previous secret valid until: ${record.previousSecretValidUntil.toISOString()}`);
+  if (record.plan)
+    facts.push(escapeHtml(`Plan: ${record.plan.action}, because ${record.plan.reasons.join('; ')}`));
   summary.addList(facts);
   if (record.steps.length) summary.addHeading('Steps', 3).addList(record.steps.map(escapeHtml));
   if (record.outcomes.length) {
@@ -37,12 +42,18 @@ export async function writeSummary(record: RunRecord, settings: Settings, failur
         { data: 'Secret', header: true },
         { data: 'Status', header: true }
       ],
-      ...targetEntries(record, settings).map((entry) => [escapeHtml(entry.target), entry.secret, escapeHtml(statusCell(entry.status))])
+      ...targetEntries(record, settings).map((entry) => [
+        escapeHtml(entry.target),
+        entry.secret,
+        escapeHtml(statusCell(entry.status))
+      ])
     ]);
   }
   if (failure) {
     const hint = (failure as Partial<RotatorError>).hint;
-    const what = hint ? failure.message.slice(0, failure.message.length - hint.length).trim() : failure.message;
+    const what = hint
+      ? failure.message.slice(0, failure.message.length - hint.length).trim()
+      : failure.message;
     summary.addHeading('Failure', 3).addRaw(`<p>${escapeHtml(what)}</p>`);
     if (hint) summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`);
   }

@@ -10,11 +10,17 @@ import type { RunRecord } from './record.js';
  * if asked to. It is moved to the rotation time rather than to "now": equally expired, and the next run can
  * still tell when the secret was issued (see `lastRotation`).
  */
-export async function revokePrevious(token: TokenState, ports: RotationPorts, record: RunRecord): Promise<void> {
+export async function revokePrevious(
+  token: TokenState,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<void> {
   const rotatedAt = lastRotation(token);
   record.token = await ports.tokens.update(token, { previousSecretExpiresAt: rotatedAt });
   record.previousSecretValidUntil = rotatedAt;
-  record.steps.push('Every target holds the new secret: ended the previous secret\'s grace (revoke-previous).');
+  record.steps.push(
+    "Every target holds the new secret: ended the previous secret's grace (revoke-previous)."
+  );
   core.info(record.steps.at(-1) as string);
 }
 
@@ -22,9 +28,16 @@ export async function revokePrevious(token: TokenState, ports: RotationPorts, re
  * Keeps consumers working after a partial failure: the targets that were not written still hold the
  * previous secret, so its grace is extended from now. The next run sees them stale and heals them.
  */
-export async function extendGrace(token: TokenState, settings: Settings, ports: RotationPorts, record: RunRecord): Promise<void> {
+export async function extendGrace(
+  token: TokenState,
+  settings: Settings,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<void> {
   if (settings.previousSecretGraceMs <= 0) {
-    record.steps.push('previous-secret-grace is 0s: the previous secret was revoked at the rotation and cannot be extended.');
+    record.steps.push(
+      'previous-secret-grace is 0s: the previous secret was revoked at the rotation and cannot be extended.'
+    );
     core.warning(record.steps.at(-1) as string);
     return;
   }
@@ -32,7 +45,9 @@ export async function extendGrace(token: TokenState, settings: Settings, ports: 
   try {
     record.token = await ports.tokens.update(token, { previousSecretExpiresAt: validUntil });
     record.previousSecretValidUntil = validUntil;
-    record.steps.push(`Extended the previous secret's grace to ${validUntil.toISOString()} so targets not yet written keep working.`);
+    record.steps.push(
+      `Extended the previous secret's grace to ${validUntil.toISOString()} so targets not yet written keep working.`
+    );
     core.info(record.steps.at(-1) as string);
   } catch (error) {
     // The run is failing already; say what this means rather than hide the first failure.

@@ -11,7 +11,10 @@ import { mapWithLimit } from '../util/map-limit.js';
 const READ_CONCURRENCY = 4;
 
 /** Finds the service token by id (checking the name when both are given) or by a unique name. */
-export async function findToken(settings: Settings, tokens: ServiceTokenStore): Promise<TokenState | undefined> {
+export async function findToken(
+  settings: Settings,
+  tokens: ServiceTokenStore
+): Promise<TokenState | undefined> {
   const { tokenId, tokenName } = settings;
   if (tokenId) {
     const token = await tokens.get(tokenId);
@@ -60,7 +63,8 @@ export async function observeTargets(
 /** Reads the public key of every key scope once, before anything changes (so a bad target stops the run early). */
 export async function readPublicKeys(targets: readonly SecretTarget[]): Promise<Map<string, PublicKey>> {
   const firstOfScope = new Map<string, SecretTarget>();
-  for (const target of targets) if (!firstOfScope.has(target.keyScope)) firstOfScope.set(target.keyScope, target);
+  for (const target of targets)
+    if (!firstOfScope.has(target.keyScope)) firstOfScope.set(target.keyScope, target);
   const scopes = [...firstOfScope.entries()];
   const keys = await mapWithLimit(scopes, READ_CONCURRENCY, async ([, target]) => {
     try {

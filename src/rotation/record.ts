@@ -42,6 +42,9 @@ export function newRunRecord(): RunRecord {
 
 export function failedOutcomes(record: RunRecord): TargetOutcome[] {
   return record.outcomes.filter(
-    (outcome) => outcome.clientId.startsWith('failed') || outcome.clientSecret.startsWith('failed') || outcome.clientId === 'skipped'
+    (outcome) =>
+      outcome.clientId.startsWith('failed') ||
+      outcome.clientSecret.startsWith('failed') ||
+      outcome.clientId === 'skipped'
   );
 }

@@ -12,18 +12,27 @@ import { failedOutcomes, type RunRecord } from './record.js';
 import { stage } from './stage.js';
 
 function describePlan(plan: Plan): void {
-  core.info(`Plan: ${plan.action}${plan.renew ? ' (renew the expiry first)' : ''}, because ${plan.reasons.join('; ')}.`);
+  core.info(
+    `Plan: ${plan.action}${plan.renew ? ' (renew the expiry first)' : ''}, because ${plan.reasons.join('; ')}.`
+  );
   const secrets = plan.writes.filter((write) => write.clientSecret).length;
   const ids = plan.writes.filter((write) => write.clientId).length;
-  if (plan.writes.length) core.info(`Writes: the client secret to ${secrets} target(s), the client id to ${ids} target(s).`);
+  if (plan.writes.length)
+    core.info(`Writes: the client secret to ${secrets} target(s), the client id to ${ids} target(s).`);
 }
 
 /** Check mode: report, change nothing, fail only when the token is about to expire. */
 function check(plan: Plan): void {
-  for (const stale of plan.staleTargets) core.warning(`Target ${stale} does not hold the current secret; a run in mode auto will rotate and heal it.`);
+  for (const stale of plan.staleTargets)
+    core.warning(
+      `Target ${stale} does not hold the current secret; a run in mode auto will rotate and heal it.`
+    );
   if (plan.expiryProblem) {
     core.warning(plan.expiryProblem);
-    throw new ExpiryCheckError(plan.expiryProblem, "Run the action with mode 'auto' or 'rotate' to renew it.");
+    throw new ExpiryCheckError(
+      plan.expiryProblem,
+      "Run the action with mode 'auto' or 'rotate' to renew it."
+    );
   }
 }
 
@@ -43,35 +52,66 @@ function recordDryRun(plan: Plan, record: RunRecord): void {
  * The rotation protocol: observe (read-only) → plan → stage (create, renew, rotate with a grace) →
  * distribute (write each target) → test (verify-url) → finish (end or extend the grace).
  */
-export async function runRotation(settings: Settings, ports: RotationPorts, record: RunRecord): Promise<void> {
+export async function runRotation(
+  settings: Settings,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<void> {
   const names = { clientId: settings.clientIdSecretName, clientSecret: settings.clientSecretSecretName };
-  record.outcomes = ports.targets.map((target) => ({ label: target.label, clientId: 'unchanged', clientSecret: 'unchanged' }));
+  record.outcomes = ports.targets.map((target) => ({
+    label: target.label,
+    clientId: 'unchanged',
+    clientSecret: 'unchanged'
+  }));
 
   const { token, targets } = await core.group('Observe the token and the targets', async () => {
     const found = await findToken(settings, ports.tokens);
     record.token = found;
-    core.info(found ? `Found service token '${found.name}' (${found.id}) in ${ports.tokens.scopeLabel}.` : `No service token named '${settings.tokenName}' in ${ports.tokens.scopeLabel}.`);
+    core.info(
+      found
+        ? `Found service token '${found.name}' (${found.id}) in ${ports.tokens.scopeLabel}.`
+        : `No service token named '${settings.tokenName}' in ${ports.tokens.scopeLabel}.`
+    );
     return { token: found, targets: await observeTargets(ports.targets, names) };
   });
 
-  const plan = decide({ mode: settings.mode, tokenName: settings.tokenName, token, targets, now: ports.now(), renewalWindowMs: settings.renewalWindowMs });
+  const plan = decide({
+    mode: settings.mode,
+    tokenName: settings.tokenName,
+    token,
+    targets,
+    now: ports.now(),
+    renewalWindowMs: settings.renewalWindowMs
+  });
   record.plan = plan;
   describePlan(plan);
 
   if (plan.action === 'check') return check(plan);
   if (settings.dryRun) return recordDryRun(plan, record);
 
-  const writing = ports.targets.filter((target) => plan.writes.some((write) => write.target === target.target));
-  const keys = writing.length ? await core.group('Read the targets\' public keys', () => readPublicKeys(writing)) : new Map();
+  const writing = ports.targets.filter((target) =>
+    plan.writes.some((write) => write.target === target.target)
+  );
+  const keys = writing.length
+    ? await core.group("Read the targets' public keys", () => readPublicKeys(writing))
+    : new Map();
 
   let issued: IssuedCredential | undefined;
-  if (plan.action !== 'none') issued = await core.group('Stage the credential', () => stage(plan, token, settings, ports, record));
+  if (plan.action !== 'none')
+    issued = await core.group('Stage the credential', () => stage(plan, token, settings, ports, record));
   if (plan.action === 'refresh') return;
 
   const current = (issued?.token ?? token) as TokenState;
   if (plan.writes.length) {
     await core.group('Distribute to the targets', () =>
-      distribute(plan, { clientId: current.clientId, clientSecret: issued?.clientSecret }, keys, names, ports, record)
+      distribute(
+        plan,
+        { clientId: current.clientId, clientSecret: issued?.clientSecret },
+        keys,
+        names,
+        ports,
+        record
+      )
     );
   }
   if (!issued) return;
@@ -79,7 +119,10 @@ export async function runRotation(settings: Settings, ports: RotationPorts, reco
   let verification: Error | undefined;
   if (settings.verifyUrl) {
     verification = await core.group('Test the new credential', () =>
-      ports.verify(current.clientId, issued.clientSecret).then(() => undefined, (error: Error) => error)
+      ports.verify(current.clientId, issued.clientSecret).then(
+        () => undefined,
+        (error: Error) => error
+      )
     );
   }
 
@@ -103,6 +146,9 @@ export async function runRotation(settings: Settings, ports: RotationPorts, reco
   }
   if (verification) {
     if (verification instanceof VerificationError) throw verification;
-    throw new VerificationError(`verify-url failed: ${verification.message}.`, 'Check the URL and its Access policy.');
+    throw new VerificationError(
+      `verify-url failed: ${verification.message}.`,
+      'Check the URL and its Access policy.'
+    );
   }
 }

@@ -77,7 +77,9 @@ export async function stage(
   record.issuedSecret = issued.clientSecret;
   record.previousSecretValidUntil = validUntil;
   record.staged = true;
-  record.steps.push(`Rotated the secret of '${token.name}'; the previous secret works until ${validUntil.toISOString()}.`);
+  record.steps.push(
+    `Rotated the secret of '${token.name}'; the previous secret works until ${validUntil.toISOString()}.`
+  );
   core.info(record.steps.at(-1) as string);
   return issued;
 }

@@ -7,10 +7,15 @@ import type { Timing } from '../settings/settings.js';
  * take a few seconds to accept a new secret. Redirects are not followed: Access redirects a request it does
  * not accept to its login page, which must count as a failure.
  */
-export async function verifyCredential(url: URL, clientId: string, clientSecret: string, timing: Timing): Promise<void> {
+export async function verifyCredential(
+  url: URL,
+  clientId: string,
+  clientSecret: string,
+  timing: Timing
+): Promise<void> {
   const deadline = Date.now() + timing.verifyTimeoutMs;
   let delay = timing.retryBaseMs;
-  let last = '';
+  let last: string;
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await fetch(url, {

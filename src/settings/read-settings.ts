@@ -38,14 +38,26 @@ function parseScope(): TokenScope {
   const accountId = optional('account-id');
   const zoneId = optional('zone-id');
   if (accountId && zoneId) {
-    throw new InputError('account-id', 'is set together with zone-id', 'Set exactly one of account-id and zone-id.');
+    throw new InputError(
+      'account-id',
+      'is set together with zone-id',
+      'Set exactly one of account-id and zone-id.'
+    );
   }
   if (!accountId && !zoneId) {
-    throw new InputError('account-id', 'and zone-id are both empty', 'Set exactly one of account-id and zone-id.');
+    throw new InputError(
+      'account-id',
+      'and zone-id are both empty',
+      'Set exactly one of account-id and zone-id.'
+    );
   }
   const [input, id] = accountId ? ['account-id', accountId] : ['zone-id', zoneId as string];
   if (!CLOUDFLARE_ID.test(id)) {
-    throw new InputError(input, `'${id}' is not a Cloudflare id`, 'Copy the 32-character hexadecimal id from the dashboard.');
+    throw new InputError(
+      input,
+      `'${id}' is not a Cloudflare id`,
+      'Copy the 32-character hexadecimal id from the dashboard.'
+    );
   }
   return { kind: accountId ? 'account' : 'zone', id: id.toLowerCase() };
 }
@@ -62,7 +74,11 @@ function parseRenewalWindow(): number {
   const value = core.getInput('min-days-for-renewal') || '30';
   const days = /^\d+(\.\d+)?$/.test(value) ? Number(value) : NaN;
   if (!(days > 0)) {
-    throw new InputError('min-days-for-renewal', `'${value}' is not a positive number of days`, 'Use a number such as 30.');
+    throw new InputError(
+      'min-days-for-renewal',
+      `'${value}' is not a positive number of days`,
+      'Use a number such as 30.'
+    );
   }
   return days * DAY_MS;
 }
@@ -88,19 +104,30 @@ function parseTokenIdentity(): { tokenName: string | undefined; tokenId: string 
   const tokenName = core.getInput('token-name').trim() || undefined;
   const tokenId = core.getInput('token-id').trim() || undefined;
   if (!tokenName && !tokenId) {
-    throw new InputError('token-name', 'is empty and token-id is not set', 'Set token-name (and token-id to pin one token).');
+    throw new InputError(
+      'token-name',
+      'is empty and token-id is not set',
+      'Set token-name (and token-id to pin one token).'
+    );
   }
   return { tokenName, tokenId };
 }
 
 function parseSecretNames(): { clientIdSecretName: string; clientSecretSecretName: string } {
-  const clientIdSecretName = parseSecretName('client-id-secret-name', core.getInput('client-id-secret-name') || 'CF_ACCESS_CLIENT_ID');
+  const clientIdSecretName = parseSecretName(
+    'client-id-secret-name',
+    core.getInput('client-id-secret-name') || 'CF_ACCESS_CLIENT_ID'
+  );
   const clientSecretSecretName = parseSecretName(
     'client-secret-secret-name',
     core.getInput('client-secret-secret-name') || 'CF_ACCESS_CLIENT_SECRET'
   );
   if (clientIdSecretName === clientSecretSecretName) {
-    throw new InputError('client-secret-secret-name', `is the same as client-id-secret-name (${clientIdSecretName})`, 'Use two different names.');
+    throw new InputError(
+      'client-secret-secret-name',
+      `is the same as client-id-secret-name (${clientIdSecretName})`,
+      'Use two different names.'
+    );
   }
   return { clientIdSecretName, clientSecretSecretName };
 }
@@ -131,15 +158,24 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     mode: parseMode(),
     renewalWindowMs: parseRenewalWindow(),
     duration: parseTokenDuration('duration', core.getInput('duration') || '8760h'),
-    previousSecretGraceMs: parseGrace('previous-secret-grace', core.getInput('previous-secret-grace') || '24h'),
+    previousSecretGraceMs: parseGrace(
+      'previous-secret-grace',
+      core.getInput('previous-secret-grace') || '24h'
+    ),
     revokePrevious: boolean('revoke-previous'),
     verifyUrl: verifyUrlText ? parseUrl('verify-url', verifyUrlText) : undefined,
     targets: parseTargets(core.getInput('targets'), env.GITHUB_REPOSITORY),
     ...parseSecretNames(),
     dryRun: boolean('dry-run'),
     exposeSecret: boolean('expose-secret'),
-    cloudflareApiUrl: apiBase('cloudflare-api-url', core.getInput('cloudflare-api-url') || 'https://api.cloudflare.com/client/v4'),
-    githubApiUrl: apiBase('github-api-url', core.getInput('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com'),
+    cloudflareApiUrl: apiBase(
+      'cloudflare-api-url',
+      core.getInput('cloudflare-api-url') || 'https://api.cloudflare.com/client/v4'
+    ),
+    githubApiUrl: apiBase(
+      'github-api-url',
+      core.getInput('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com'
+    ),
     timing: readTiming(env)
   };
 }

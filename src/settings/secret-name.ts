@@ -12,7 +12,11 @@ export function parseSecretName(input: string, value: string): string {
     );
   }
   if (/^GITHUB_/i.test(value)) {
-    throw new InputError(input, `'${value}' starts with GITHUB_`, 'GitHub reserves that prefix; choose another name.');
+    throw new InputError(
+      input,
+      `'${value}' starts with GITHUB_`,
+      'GitHub reserves that prefix; choose another name.'
+    );
   }
   return value.toUpperCase();
 }

