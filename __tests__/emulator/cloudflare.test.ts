@@ -18,8 +18,9 @@ beforeEach(async () => {
 
 afterEach(async () => {
   // Every flow below stays inside the contract unless a test says otherwise (and resets the record).
-  expect(emu.contractViolations()).toEqual([]);
+  const violations = emu.contractViolations();
   await emu.close();
+  expect(violations).toEqual([]);
 });
 
 async function create(name: string, extra: Json = {}, path = tokensPath): Promise<Json> {

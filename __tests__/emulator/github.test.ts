@@ -12,8 +12,9 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  expect(emu.contractViolations()).toEqual([]);
+  const violations = emu.contractViolations();
   await emu.close();
+  expect(violations).toEqual([]);
 });
 
 const repoSecrets = '/repos/octo-org/web/actions/secrets';

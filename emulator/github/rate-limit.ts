@@ -65,7 +65,9 @@ export class RateLimiter {
       reset: Math.ceil(this.#resetMs / 1000),
       used: this.#limit - this.#remaining
     };
-    return { resources: { core }, rate: core };
+    // Only "core" is modelled; the other resources GitHub lists are reported untouched.
+    const untouched = (limit: number) => ({ limit, remaining: limit, reset: core.reset, used: 0 });
+    return { resources: { core, search: untouched(30), graphql: untouched(5000) }, rate: core };
   }
 
   #roll(): void {

@@ -6,7 +6,7 @@ import type { Router } from '../router.ts';
 import { githubTime } from '../timestamps.ts';
 import type { GitHubContext, Params } from './context.ts';
 import { objectBody } from './context.ts';
-import { conflict, notFound, unprocessable } from './errors.ts';
+import { GitHubError, notFound, unprocessable } from './errors.ts';
 import { paginate } from './pagination.ts';
 import { repositoryJson } from './repository-json.ts';
 import { nameProblem, scopeKey } from './scopes.ts';
@@ -114,10 +114,8 @@ function addSelectedRepositoryRoutes(
     if (write) ctx.requireWrite(resolved);
     const secret = secrets.get(resolved.scope, p['secret_name'] ?? '');
     if (!secret) throw notFound();
-    if (write && secret.visibility !== 'selected') {
-      throw conflict("The secret's visibility is not 'selected'; set it to 'selected' before choosing repositories.");
-    }
-    return { ...resolved, secret, org: p['org'] ?? '' };
+    if (write && secret.visibility !== 'selected') throw new NotSelected();
+    return { ...resolved, secret };
   };
 
   router.on('GET', `${base}/{secret_name}/repositories`, (req, p) => {
@@ -152,7 +150,15 @@ function addSelectedRepositoryRoutes(
   });
 
   const single = (add: boolean) => (req: ApiRequest, p: Params): ApiResponse => {
-    const { secret, scope, token } = selectedSecret(req, p, true);
+    let selected;
+    try {
+      selected = selectedSecret(req, p, true);
+    } catch (error) {
+      // The contract documents this 409 without a body.
+      if (error instanceof NotSelected) return { status: 409 };
+      throw error;
+    }
+    const { secret, scope, token } = selected;
     const id = Number(p['repository_id']);
     const repo = Number.isInteger(id) ? repositories.repositoryById(id) : undefined;
     const org = 'org' in scope ? scope.org : '';
@@ -165,6 +171,13 @@ function addSelectedRepositoryRoutes(
   };
   router.on('PUT', `${base}/{secret_name}/repositories/{repository_id}`, single(true));
   router.on('DELETE', `${base}/{secret_name}/repositories/{repository_id}`, single(false));
+}
+
+/** 409: repositories can only be chosen for a secret whose visibility is 'selected'. */
+class NotSelected extends GitHubError {
+  constructor() {
+    super(409, "The secret's visibility is not 'selected'; set it to 'selected' before choosing repositories.");
+  }
 }
 
 function organizationFields(ctx: GitHubContext, scope: SecretScope, secret: StoredSecret): Record<string, unknown> {
