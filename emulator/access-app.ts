@@ -23,14 +23,19 @@ export class AccessApp implements ApiModule {
   }
 
   #respond(req: ApiRequest): ApiResponse {
-    if (req.path === '/login') return { status: 200, headers: { 'content-type': 'text/html' }, body: '<h1>Sign in</h1>' };
+    if (req.path === '/login')
+      return { status: 200, headers: { 'content-type': 'text/html' }, body: '<h1>Sign in</h1>' };
     if (req.path !== '/app') return { status: 404, body: { ok: false, error: 'not found' } };
     const clientId = header(req, 'cf-access-client-id');
     const clientSecret = header(req, 'cf-access-client-secret');
     if (clientId === undefined && clientSecret === undefined) {
       return { status: 302, headers: { location: `${this.#loginUrl()}?redirect_url=%2Faccess%2Fapp` } };
     }
-    if (clientId === undefined || clientSecret === undefined || !this.#cloudflare.admit(clientId, clientSecret)) {
+    if (
+      clientId === undefined ||
+      clientSecret === undefined ||
+      !this.#cloudflare.admit(clientId, clientSecret)
+    ) {
       return { status: 403, body: { ok: false, error: 'Forbidden: the service token was not accepted' } };
     }
     return { status: 200, body: { ok: true } };

@@ -42,8 +42,20 @@ export class ContractMonitor {
   checkResponse(api: Api, req: ApiRequest, res: ApiResponse): ApiResponse | undefined {
     if (!this.#checker) return undefined;
     const body = typeof res.body === 'string' ? safeParse(res.body) : res.body;
-    const messages = this.#checker.checkResponse(api, { method: req.method, path: req.path, status: res.status, body });
-    return this.#record({ api, direction: 'response', method: req.method, path: req.path, status: res.status, messages });
+    const messages = this.#checker.checkResponse(api, {
+      method: req.method,
+      path: req.path,
+      status: res.status,
+      body
+    });
+    return this.#record({
+      api,
+      direction: 'response',
+      method: req.method,
+      path: req.path,
+      status: res.status,
+      messages
+    });
   }
 
   violations(): ContractViolation[] {

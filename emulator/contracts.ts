@@ -93,7 +93,10 @@ class OpenApiChecker implements ContractChecker {
   readonly #paramAjv = createAjv(true);
 
   constructor(documents: Record<Api, Spec>) {
-    this.#operations = { cloudflare: operationsOf(documents.cloudflare), github: operationsOf(documents.github) };
+    this.#operations = {
+      cloudflare: operationsOf(documents.cloudflare),
+      github: operationsOf(documents.github)
+    };
   }
 
   checkRequest(api: Api, req: RequestToCheck): string[] {
@@ -125,7 +128,10 @@ class OpenApiChecker implements ContractChecker {
       return isEmptyBody(res.body) ? [] : [`${label}: expected no response body`];
     }
     if (res.body === undefined) return [`${label}: response body is missing`];
-    const validate = this.#validator(`${operation.method} ${operation.template.text} response ${key}`, () => schema);
+    const validate = this.#validator(
+      `${operation.method} ${operation.template.text} response ${key}`,
+      () => schema
+    );
     return errorsOf(validate, res.body, `${label}: response body`);
   }
 
@@ -136,14 +142,27 @@ class OpenApiChecker implements ContractChecker {
     return match && { operation: match.candidate, params: match.params };
   }
 
-  #checkParameters(operation: Operation, location: 'path' | 'query', values: Record<string, string>, label: string) {
-    const declared = operation.parameters.filter((p) => p['in'] === location && typeof p['name'] === 'string');
+  #checkParameters(
+    operation: Operation,
+    location: 'path' | 'query',
+    values: Record<string, string>,
+    label: string
+  ) {
+    const declared = operation.parameters.filter(
+      (p) => p['in'] === location && typeof p['name'] === 'string'
+    );
     if (declared.length === 0) return [];
-    const validate = this.#validator(`${operation.method} ${operation.template.text} ${location}`, () => ({
-      type: 'object',
-      properties: Object.fromEntries(declared.map((p) => [p['name'] as string, toJsonSchema(p['schema'] ?? {})])),
-      required: declared.filter((p) => p['required'] === true).map((p) => p['name'] as string)
-    }), this.#paramAjv);
+    const validate = this.#validator(
+      `${operation.method} ${operation.template.text} ${location}`,
+      () => ({
+        type: 'object',
+        properties: Object.fromEntries(
+          declared.map((p) => [p['name'] as string, toJsonSchema(p['schema'] ?? {})])
+        ),
+        required: declared.filter((p) => p['required'] === true).map((p) => p['name'] as string)
+      }),
+      this.#paramAjv
+    );
     return errorsOf(validate, { ...values }, `${label}: ${location} parameter`);
   }
 
@@ -193,7 +212,12 @@ function operationsOf(document: Spec): Operation[] {
         ...shared.filter((p) => !own.some((o) => o['name'] === p['name'] && o['in'] === p['in'])),
         ...own
       ];
-      operations.push({ method: method.toUpperCase(), template: compileTemplate(path), spec: asSpec(spec), parameters });
+      operations.push({
+        method: method.toUpperCase(),
+        template: compileTemplate(path),
+        spec: asSpec(spec),
+        parameters
+      });
     }
   }
   return operations;
@@ -202,18 +226,23 @@ function operationsOf(document: Spec): Operation[] {
 function jsonSchemaOf(content: unknown): unknown {
   if (content === undefined) return undefined;
   const media = asSpec(content);
-  const json = media['application/json'] ?? Object.entries(media).find(([type]) => type.includes('json'))?.[1];
+  const json =
+    media['application/json'] ?? Object.entries(media).find(([type]) => type.includes('json'))?.[1];
   return json === undefined ? undefined : toJsonSchema(asSpec(json)['schema'] ?? {});
 }
 
 function errorsOf(validate: ValidateFunction, data: unknown, label: string): string[] {
   if (validate(data)) return [];
-  return (validate.errors ?? []).map((error) => `${label}${error.instancePath ? ` ${error.instancePath}` : ''} ${describe(error)}`);
+  return (validate.errors ?? []).map(
+    (error) => `${label}${error.instancePath ? ` ${error.instancePath}` : ''} ${describe(error)}`
+  );
 }
 
 function describe(error: ErrorObject): string {
   const allowed = (error.params as { allowedValues?: unknown }).allowedValues;
-  return allowed === undefined ? (error.message ?? error.keyword) : `${error.message}: ${JSON.stringify(allowed)}`;
+  return allowed === undefined
+    ? (error.message ?? error.keyword)
+    : `${error.message}: ${JSON.stringify(allowed)}`;
 }
 
 function noContract(method: string, path: string): string {

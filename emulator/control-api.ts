@@ -60,7 +60,9 @@ export class ControlApi {
         faults.clear();
         return noContent;
       })
-      .on('DELETE', '/faults/{id}', (_req, p) => (faults.remove(Number(p['id'])) ? noContent : ok({ error: 'no such fault' }, 404)))
+      .on('DELETE', '/faults/{id}', (_req, p) =>
+        faults.remove(Number(p['id'])) ? noContent : ok({ error: 'no such fault' }, 404)
+      )
       .on('GET', '/contract-violations', () => ok(contracts.violations()))
       .on('DELETE', '/contract-violations', () => {
         contracts.reset();
@@ -82,7 +84,12 @@ export class ControlApi {
   async handle(req: ApiRequest): Promise<ApiResponse> {
     try {
       if (req.bodyError) throw new Error(req.bodyError);
-      return (await this.#router.dispatch(req)) ?? { status: 404, body: { error: `no control endpoint ${req.method} ${req.path}` } };
+      return (
+        (await this.#router.dispatch(req)) ?? {
+          status: 404,
+          body: { error: `no control endpoint ${req.method} ${req.path}` }
+        }
+      );
     } catch (error) {
       return { status: 400, body: { error: error instanceof Error ? error.message : String(error) } };
     }

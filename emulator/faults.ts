@@ -114,14 +114,22 @@ function validate(rule: FaultRule): void {
   if (!fault.drop && fault.status === undefined && fault.delayMs === undefined) {
     throw new Error('a fault needs status, drop or delayMs');
   }
-  if (fault.status !== undefined && (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)) {
+  if (
+    fault.status !== undefined &&
+    (!Number.isInteger(fault.status) || fault.status < 100 || fault.status > 599)
+  ) {
     throw new Error(`fault status must be an HTTP status, got ${fault.status}`);
   }
   if (fault.afterEffect && !fault.drop && fault.status === undefined) {
     throw new Error('afterEffect needs a status or drop to replace the real response');
   }
-  if (rule.nth !== undefined && (!Number.isInteger(rule.nth) || rule.nth < 1)) throw new Error('nth must be >= 1');
-  if (rule.times !== undefined && rule.times !== 'always' && (!Number.isInteger(rule.times) || rule.times < 1)) {
+  if (rule.nth !== undefined && (!Number.isInteger(rule.nth) || rule.nth < 1))
+    throw new Error('nth must be >= 1');
+  if (
+    rule.times !== undefined &&
+    rule.times !== 'always' &&
+    (!Number.isInteger(rule.times) || rule.times < 1)
+  ) {
     throw new Error("times must be >= 1 or 'always'");
   }
 }

@@ -43,7 +43,10 @@ const FIXTURE_SCHEMA = closed({
         {
           value: string,
           id: string,
-          permissions: { type: 'array', items: { enum: ['access:service_tokens:read', 'access:service_tokens:write'] } },
+          permissions: {
+            type: 'array',
+            items: { enum: ['access:service_tokens:read', 'access:service_tokens:write'] }
+          },
           status: { enum: ['active', 'disabled', 'expired'] },
           expiresOn: time,
           notBefore: time,
@@ -162,6 +165,9 @@ export function loadFixture(source: Fixture | string | undefined): Fixture {
 function createValidator() {
   const ajv = new Ajv({ allErrors: true });
   // RFC 3339 timestamps only; kept local so the fixture check does not depend on ajv-formats.
-  ajv.addFormat('date-time', (value: string) => !Number.isNaN(Date.parse(value)) && /T.*(Z|[+-]\d\d:\d\d)$/i.test(value));
+  ajv.addFormat(
+    'date-time',
+    (value: string) => !Number.isNaN(Date.parse(value)) && /T.*(Z|[+-]\d\d:\d\d)$/i.test(value)
+  );
   return ajv.compile(FIXTURE_SCHEMA);
 }

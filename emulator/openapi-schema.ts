@@ -21,7 +21,9 @@ export function toJsonSchema(schema: unknown): unknown {
     } else if (SCHEMA_LIST_KEYWORDS.has(key) && Array.isArray(value)) {
       result[key] = value.map((v) => toJsonSchema(v) as Json);
     } else if (SINGLE_SCHEMA_KEYWORDS.has(key) && (isObject(value) || Array.isArray(value))) {
-      result[key] = Array.isArray(value) ? value.map((v) => toJsonSchema(v) as Json) : (toJsonSchema(value) as Json);
+      result[key] = Array.isArray(value)
+        ? value.map((v) => toJsonSchema(v) as Json)
+        : (toJsonSchema(value) as Json);
     } else {
       result[key] = value;
     }

@@ -54,7 +54,8 @@ export function bestMatch<T>(
   for (const candidate of candidates) {
     const params = matchTemplate(templateOf(candidate), path);
     if (!params) continue;
-    if (!best || moreSpecific(templateOf(candidate), templateOf(best.candidate))) best = { candidate, params };
+    if (!best || moreSpecific(templateOf(candidate), templateOf(best.candidate)))
+      best = { candidate, params };
   }
   return best;
 }

@@ -73,10 +73,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const cloudflare = new CloudflareApi(clock, fixture.cloudflare ?? {});
   const github = new GitHubApi(clock, fixture.github ?? {}, () => `${url}/github`);
   const access = new AccessApp(cloudflare, () => `${url}/access/login`);
-  const mode: ContractMode = options.contractCheck === 'strict' ? 'strict' : options.contractCheck ? 'record' : 'off';
+  const mode: ContractMode =
+    options.contractCheck === 'strict' ? 'strict' : options.contractCheck ? 'record' : 'off';
   const contracts = new ContractMonitor(
     mode,
-    mode === 'off' ? undefined : loadContractChecker(options.contractsDir === undefined ? {} : { dir: options.contractsDir })
+    mode === 'off'
+      ? undefined
+      : loadContractChecker(options.contractsDir === undefined ? {} : { dir: options.contractsDir })
   );
   const faults = new FaultInjector();
   const log = new RequestLog();
@@ -95,7 +98,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     const rawPath = target.split('?')[0] ?? '/';
     const prefix = PREFIXES.find(([p]) => rawPath === p || rawPath.startsWith(`${p}/`));
     if (!prefix) {
-      send(res, { status: 404, body: { error: `nothing at ${rawPath}; APIs live under ${PREFIXES.map(([p]) => p).join(', ')}` } });
+      send(res, {
+        status: 404,
+        body: { error: `nothing at ${rawPath}; APIs live under ${PREFIXES.map(([p]) => p).join(', ')}` }
+      });
       return;
     }
     const [base, api] = prefix;

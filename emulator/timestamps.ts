@@ -12,7 +12,10 @@ export function githubTime(ms: number): string {
 
 /** Parses an RFC 3339 timestamp into epoch ms, or undefined when it is not one. */
 export function parseTimestamp(value: unknown): number | undefined {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i.test(value)
+  ) {
     return undefined;
   }
   const ms = Date.parse(value);

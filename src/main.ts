@@ -28,6 +28,7 @@ function createPorts(settings: Settings): RotationPorts {
   return {
     tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
+    isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
     seal: sealSecret,
     verify: (clientId, clientSecret) =>
       verifyCredential(settings.verifyUrl as URL, clientId, clientSecret, settings.timing),

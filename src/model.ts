@@ -32,6 +32,11 @@ export interface TargetState {
   readonly target: Target;
   readonly clientId: SecretMetadata | undefined;
   readonly clientSecret: SecretMetadata | undefined;
+  /**
+   * When the client id is kept as an Actions variable (it is no secret): its value, or null when missing.
+   * undefined: the client id is kept as a secret.
+   */
+  readonly clientIdVariable?: string | null;
 }
 
 export type Result = 'created' | 'rotated' | 'refreshed' | 'unchanged' | 'checked';

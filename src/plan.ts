@@ -80,8 +80,12 @@ function allWrites(
   return targets.map((state) => ({ target: state.target, clientId: clientId(state), clientSecret: true }));
 }
 
-/** The client id secret needs writing when missing or written before this token existed (an older token's). */
+/**
+ * A client id variable is compared by value. A client id secret cannot be read: it needs writing when missing
+ * or written before this token existed (then it holds an older token's id).
+ */
 function clientIdNeedsWrite(state: TargetState, token: TokenState): boolean {
+  if (state.clientIdVariable !== undefined) return state.clientIdVariable !== token.clientId;
   return secretFreshness(state.clientId, token.createdAt) !== 'current';
 }
 

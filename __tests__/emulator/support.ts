@@ -21,14 +21,23 @@ export function testFixture(): Fixture {
       apiTokens: [
         { value: 'cf-write', permissions: ['access:service_tokens:write'] },
         { value: 'cf-read', permissions: ['access:service_tokens:read'] },
-        { value: 'cf-other-account', permissions: ['access:service_tokens:write'], resources: [OTHER_ACCOUNT] },
+        {
+          value: 'cf-other-account',
+          permissions: ['access:service_tokens:write'],
+          resources: [OTHER_ACCOUNT]
+        },
         { value: 'cf-disabled', permissions: ['access:service_tokens:write'], status: 'disabled' }
       ]
     },
     github: {
       orgs: ['octo-org'],
       repositories: [
-        { owner: 'octo-org', name: 'web', id: 101, environments: ['production', 'staging eu', 'pre-prod #2'] },
+        {
+          owner: 'octo-org',
+          name: 'web',
+          id: 101,
+          environments: ['production', 'staging eu', 'pre-prod #2']
+        },
         { owner: 'octo-org', name: 'api', id: 102 },
         { owner: 'octo-org', name: 'docs', id: 103 },
         { owner: 'octo-org', name: 'old-site', id: 104, archived: true },
@@ -43,16 +52,40 @@ export function testFixture(): Fixture {
   };
 }
 
-export interface Reply {
+export interface Reply<T> {
   status: number;
   headers: Headers;
-  body: unknown;
+  /** Parsed JSON; typed as the success shape, so error tests read it with that in mind. */
+  body: T;
 }
 
-/** Any JSON field access in tests goes through this, so a wrong shape fails with a readable diff. */
-export type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The Cloudflare envelope around every answer. */
+export interface Envelope<T> {
+  success: boolean;
+  errors: Array<{ code: number; message: string }>;
+  messages: Array<{ code: number; message: string }>;
+  result: T;
+  result_info?: { page: number; per_page: number; count: number; total_count: number; total_pages: number };
+}
 
-async function call(url: string, method: string, token: string | null, body: unknown): Promise<Reply> {
+export interface ServiceTokenJson {
+  id: string;
+  name: string;
+  client_id: string;
+  client_secret?: string;
+  created_at: string;
+  updated_at: string;
+  expires_at?: string;
+  duration: string;
+  client_secret_version: number;
+  previous_client_secret_expires_at: string | null;
+  last_seen_at: string | null;
+}
+
+/** GitHub bodies vary per endpoint; tests name the fields they read. */
+export type GitHubBody = Record<string, unknown> & { message?: string };
+
+async function call<T>(url: string, method: string, token: string | null, body: unknown): Promise<Reply<T>> {
   const res = await fetch(url, {
     method,
     headers: {
@@ -63,18 +96,18 @@ async function call(url: string, method: string, token: string | null, body: unk
     redirect: 'manual'
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: text === '' ? undefined : (JSON.parse(text) as unknown) };
+  return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
 }
 
 /** A caller with this bearer token; null sends no Authorization header. */
 export function cloudflare(emu: Emulator, token: string | null = 'cf-write') {
-  return (method: string, path: string, body?: unknown) =>
-    call(`${emu.cloudflareApiUrl}${path}`, method, token, body) as Promise<Reply & { body: Json }>;
+  return <T = ServiceTokenJson>(method: string, path: string, body?: unknown) =>
+    call<Envelope<T>>(`${emu.cloudflareApiUrl}${path}`, method, token, body);
 }
 
 export function github(emu: Emulator, token: string | null = 'gh-write') {
-  return (method: string, path: string, body?: unknown) =>
-    call(`${emu.githubApiUrl}${path}`, method, token, body) as Promise<Reply & { body: Json }>;
+  return <T = GitHubBody>(method: string, path: string, body?: unknown) =>
+    call<T>(`${emu.githubApiUrl}${path}`, method, token, body);
 }
 
 /** What the action does: fetch the scope's public key and seal the value for it. */
@@ -87,5 +120,8 @@ export async function sealFor(
   const { body } = await gh('GET', publicKeyPath);
   const key = sodium.from_base64(body['key'] as string, sodium.base64_variants.ORIGINAL);
   const sealed = sodium.crypto_box_seal(value, key);
-  return { encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL), key_id: body['key_id'] as string };
+  return {
+    encrypted_value: sodium.to_base64(sealed, sodium.base64_variants.ORIGINAL),
+    key_id: body['key_id'] as string
+  };
 }

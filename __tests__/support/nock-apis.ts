@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import nock from 'nock';
 import sodium from 'libsodium-wrappers';
 import { loadContractChecker, type Api } from '../../emulator/contracts.ts';
+import { repositoryJson } from '../../emulator/github/repository-json.ts';
 
 /** Loopback origins: nock answers them in-process; nothing ever leaves the machine. */
 export const CLOUDFLARE_URL = 'http://127.0.0.1:48001/client/v4';
@@ -62,7 +63,7 @@ export class FakeApis {
   /** Faults run before the normal handling; the first that returns a reply wins. */
   readonly faults: Fault[] = [];
   private readonly scopes = new Map<string, Scope>();
-  private readonly knownRepositories = new Set<string>();
+  private readonly knownRepositories = new Map<string, { id: number; archived: boolean }>();
   private readonly checker = loadContractChecker();
 
   static async start(): Promise<FakeApis> {
@@ -80,8 +81,8 @@ export class FakeApis {
 
   // ---- seeding and inspection ----
 
-  addRepository(fullName: string, environments: string[] = []): void {
-    this.knownRepositories.add(fullName.toLowerCase());
+  addRepository(fullName: string, environments: string[] = [], archived = false): void {
+    this.knownRepositories.set(fullName.toLowerCase(), { id: 1000 + this.knownRepositories.size, archived });
     this.scope(`repo:${fullName.toLowerCase()}`);
     for (const environment of environments) this.scope(`env:${fullName.toLowerCase()}@${environment}`);
   }
@@ -266,6 +267,22 @@ export class FakeApis {
   // ---- GitHub ----
 
   private github(method: string, path: string, body: unknown): Reply {
+    const repository = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
+    if (repository && method === 'GET') {
+      const [, owner, name] = repository as unknown as [string, string, string];
+      const known = this.knownRepositories.get(`${owner}/${name}`.toLowerCase());
+      if (!known) return [404, { message: 'Not Found' }];
+      const repo = {
+        id: known.id,
+        owner,
+        name,
+        visibility: 'private' as const,
+        archived: known.archived,
+        createdAt: 0,
+        environments: new Map()
+      };
+      return [200, repositoryJson(GITHUB_URL, repo, { isOrganization: true, canPush: true })];
+    }
     const match =
       /^\/repos\/([^/]+)\/([^/]+)(?:\/environments\/([^/]+))?\/(actions\/)?secrets(?:\/([^/]+))?$/.exec(path);
     if (!match) return [404, { message: 'Not Found' }];

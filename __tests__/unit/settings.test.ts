@@ -139,7 +139,8 @@ describe('readSettings', () => {
     [{ targets: 'octo' }, 'targets', /line 1 'octo' is not a repository/],
     [{ targets: 'octo/web\n\nocto/we b' }, 'targets', /line 3/],
     [{ targets: 'octo/web@' }, 'targets', /empty or too long environment/],
-    [{ targets: 'org:octo' }, 'targets', /kind 'org:'/],
+    [{ targets: 'vault:octo' }, 'targets', /unknown target kind 'vault:'/],
+    [{ targets: 'org:octo visibility=selected' }, 'targets', /visibility=selected without repos=/],
     [{ targets: 'octo/web\nOCTO/Web' }, 'targets', /line 2 repeats the target 'OCTO\/Web' of line 1/]
   ])('rejects %o, naming %s', (overrides, input, message) => {
     const error = errorFor(overrides);

@@ -38,9 +38,19 @@ export class CloudflareApi implements ApiModule {
     const status = fault.status ?? 500;
     const headers = fault.retryAfter === undefined ? undefined : { 'retry-after': String(fault.retryAfter) };
     if (status === 429) {
-      return failure(status, ErrorCode.rateLimited, 'Please wait and consider throttling your request speed', headers);
+      return failure(
+        status,
+        ErrorCode.rateLimited,
+        'Please wait and consider throttling your request speed',
+        headers
+      );
     }
-    return failure(status, ErrorCode.internal, status >= 500 ? 'Internal server error' : 'Injected fault', headers);
+    return failure(
+      status,
+      ErrorCode.internal,
+      status >= 500 ? 'Internal server error' : 'Injected fault',
+      headers
+    );
   }
 
   /** Would Access accept these credentials at `at` (default: the emulator's now)? */

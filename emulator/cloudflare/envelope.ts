@@ -39,7 +39,12 @@ export function success(
   };
 }
 
-export function failure(status: number, code: number, message: string, headers?: Record<string, string>): ApiResponse {
+export function failure(
+  status: number,
+  code: number,
+  message: string,
+  headers?: Record<string, string>
+): ApiResponse {
   return {
     status,
     ...(headers ? { headers } : {}),

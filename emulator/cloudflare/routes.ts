@@ -18,7 +18,12 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
   const router = new Router();
 
   /** Authenticates, checks the permission for this account/zone, then that the account/zone exists. */
-  const scopeOf = (req: ApiRequest, kind: ScopeKind, id: string, needed: CloudflarePermission): TokenScope => {
+  const scopeOf = (
+    req: ApiRequest,
+    kind: ScopeKind,
+    id: string,
+    needed: CloudflarePermission
+  ): TokenScope => {
     const token = apiTokens.authenticate(req.headers.authorization);
     apiTokens.authorize(token, needed, id);
     const scope: TokenScope = kind === 'accounts' ? { account: id } : { zone: id };
@@ -38,7 +43,11 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
   router.on('GET', '/accounts/{account_id}/tokens/verify', (req, p) => {
     const result = apiTokens.verify(req.headers.authorization);
     if (!store.hasScope({ account: p['account_id'] ?? '' })) {
-      throw new CloudflareError(404, ErrorCode.noRoute, 'Could not route to /accounts, perhaps your object identifier is invalid?');
+      throw new CloudflareError(
+        404,
+        ErrorCode.noRoute,
+        'Could not route to /accounts, perhaps your object identifier is invalid?'
+      );
     }
     return verified(result);
   });

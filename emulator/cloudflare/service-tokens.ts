@@ -98,7 +98,8 @@ export class ServiceTokenStore {
   create(scope: TokenScope, body: Body): { token: ServiceToken; secret: string } {
     const name = requireName(body['name']);
     const duration = optionalDuration(body['duration']) ?? { text: ONE_YEAR, ms: ONE_YEAR_MS };
-    const version = body['client_secret_version'] === undefined ? 1 : positiveInteger(body['client_secret_version']);
+    const version =
+      body['client_secret_version'] === undefined ? 1 : positiveInteger(body['client_secret_version']);
     const previousExpiresAt = optionalTimestamp(body['previous_client_secret_expires_at']);
     const now = this.#clock.nowMs();
     const token: ServiceToken = {
@@ -127,7 +128,9 @@ export class ServiceTokenStore {
       (token) =>
         sameScope(token.scope, scope) &&
         (filter.name === undefined || token.name === filter.name) &&
-        (filter.search === undefined || token.name.includes(filter.search) || token.clientId.includes(filter.search))
+        (filter.search === undefined ||
+          token.name.includes(filter.search) ||
+          token.clientId.includes(filter.search))
     );
   }
 
@@ -243,11 +246,13 @@ export class ServiceTokenStore {
       duration,
       createdAt,
       updatedAt: seedTime(seed.updatedAt) ?? createdAt,
-      expiresAt: seed.expiresAt === null ? undefined : (seedTime(seed.expiresAt) ?? expiry(createdAt, durationMs)),
+      expiresAt:
+        seed.expiresAt === null ? undefined : (seedTime(seed.expiresAt) ?? expiry(createdAt, durationMs)),
       lastSeenAt: seedTime(seed.lastSeenAt),
       inUse: seed.inUse ?? false
     };
-    if (this.#tokens.has(token.id)) throw new Error(`seed ${seed.name}: duplicate service token id ${token.id}`);
+    if (this.#tokens.has(token.id))
+      throw new Error(`seed ${seed.name}: duplicate service token id ${token.id}`);
     this.#tokens.set(token.id, token);
     return { id: token.id, clientId: token.clientId, clientSecret: token.clientSecret };
   }
@@ -280,7 +285,9 @@ export class ServiceTokenStore {
     const scope: TokenScope | undefined =
       account !== undefined ? { account } : seed.zone !== undefined ? { zone: seed.zone } : undefined;
     if (!scope || !this.hasScope(scope)) {
-      throw new Error(`seed ${seed.name}: unknown account/zone (list it in the fixture's cloudflare.accounts/zones)`);
+      throw new Error(
+        `seed ${seed.name}: unknown account/zone (list it in the fixture's cloudflare.accounts/zones)`
+      );
     }
     return scope;
   }
@@ -339,7 +346,9 @@ function optionalDuration(value: unknown): { text: string; ms: number | 'forever
   if (value === undefined) return undefined;
   const ms = typeof value === 'string' ? parseDuration(value) : undefined;
   if (typeof value !== 'string' || ms === undefined) {
-    throw invalidInput(`duration ${JSON.stringify(value)} is not valid; use Go format such as 300ms, 2h45m, 8760h, or forever`);
+    throw invalidInput(
+      `duration ${JSON.stringify(value)} is not valid; use Go format such as 300ms, 2h45m, 8760h, or forever`
+    );
   }
   return { text: value, ms };
 }
@@ -348,7 +357,9 @@ function optionalTimestamp(value: unknown): number | undefined {
   if (value === undefined) return undefined;
   const ms = parseTimestamp(value);
   if (ms === undefined) {
-    throw invalidInput(`previous_client_secret_expires_at ${JSON.stringify(value)} is not an RFC 3339 timestamp`);
+    throw invalidInput(
+      `previous_client_secret_expires_at ${JSON.stringify(value)} is not an RFC 3339 timestamp`
+    );
   }
   return ms;
 }

@@ -101,7 +101,8 @@ export class GitHubApi implements ApiModule {
     const headers = this.#standardHeaders();
     if (fault.retryAfter !== undefined) headers['retry-after'] = String(fault.retryAfter);
     if (fault.secondaryRateLimit) {
-      const docs = 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits';
+      const docs =
+        'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api#about-secondary-rate-limits';
       return { status, headers, body: errorBody(status, SECONDARY_LIMIT_MESSAGE, docs) };
     }
     if (status === 429) {
@@ -123,7 +124,7 @@ export class GitHubApi implements ApiModule {
 
   secret(ref: SecretRef): SecretInfo | undefined {
     const { name, ...scope } = ref;
-    const stored = this.#ctx.state.secrets.get(scope as SecretScope, name);
+    const stored = this.#ctx.state.secrets.get(scope, name);
     if (!stored) return undefined;
     return {
       name: stored.name,
@@ -131,7 +132,9 @@ export class GitHubApi implements ApiModule {
       keyId: stored.keyId,
       createdAt: githubTime(stored.createdAt),
       updatedAt: githubTime(stored.updatedAt),
-      ...(stored.visibility ? { visibility: stored.visibility, selectedRepositoryIds: [...stored.selectedRepositoryIds] } : {})
+      ...(stored.visibility
+        ? { visibility: stored.visibility, selectedRepositoryIds: [...stored.selectedRepositoryIds] }
+        : {})
     };
   }
 
@@ -151,14 +154,16 @@ export class GitHubApi implements ApiModule {
 
   variable(ref: VariableRef): VariableInfo | undefined {
     const { name, ...scope } = ref;
-    const stored = this.#ctx.state.variables.get(scope as VariableScope, name);
+    const stored = this.#ctx.state.variables.get(scope, name);
     if (!stored) return undefined;
     return {
       name: stored.name,
       value: stored.value,
       createdAt: githubTime(stored.createdAt),
       updatedAt: githubTime(stored.updatedAt),
-      ...(stored.visibility ? { visibility: stored.visibility, selectedRepositoryIds: [...stored.selectedRepositoryIds] } : {})
+      ...(stored.visibility
+        ? { visibility: stored.visibility, selectedRepositoryIds: [...stored.selectedRepositoryIds] }
+        : {})
     };
   }
 

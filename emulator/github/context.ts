@@ -48,11 +48,15 @@ export class GitHubContext {
   repository(req: ApiRequest, p: Params): { repository: Repository; token: GitHubToken } {
     const token = this.caller(req);
     const repository = this.state.repositories.repository(p['owner'] ?? '', p['repo'] ?? '');
-    if (!repository || !this.state.tokens.canSeeRepository(token, repository.owner, repository.name)) throw notFound();
+    if (!repository || !this.state.tokens.canSeeRepository(token, repository.owner, repository.name))
+      throw notFound();
     return { repository, token };
   }
 
-  environment(req: ApiRequest, p: Params): { repository: Repository; environment: Environment; token: GitHubToken } {
+  environment(
+    req: ApiRequest,
+    p: Params
+  ): { repository: Repository; environment: Environment; token: GitHubToken } {
     const { repository, token } = this.repository(req, p);
     const environment = this.state.repositories.environment(repository, p['environment_name'] ?? '');
     if (!environment) throw notFound();
@@ -108,7 +112,7 @@ export class GitHubContext {
   selectedRepositoryIds(org: string, value: unknown, allowStrings: boolean): number[] | undefined {
     if (value === undefined) return undefined;
     const ids = Array.isArray(value)
-      ? value.map((id) => (allowStrings && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id))
+      ? (value as unknown[]).map((id) => (allowStrings && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id))
       : undefined;
     if (!ids?.every((id): id is number => Number.isInteger(id))) {
       throw unprocessable('selected_repository_ids must be an array of repository ids.');
@@ -129,7 +133,12 @@ export class GitHubContext {
 
   #environmentScope(req: ApiRequest, p: Params) {
     const { repository, environment, token } = this.environment(req, p);
-    const scope = { kind: 'environment', owner: repository.owner, repo: repository.name, environment: environment.name } as const;
+    const scope = {
+      kind: 'environment',
+      owner: repository.owner,
+      repo: repository.name,
+      environment: environment.name
+    } as const;
     return { scope, token, repository };
   }
 }

@@ -14,7 +14,11 @@ export class GitHubError extends Error {
   readonly documentationUrl: string;
   readonly headers: Record<string, string>;
 
-  constructor(status: number, message: string, options: { documentationUrl?: string; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    message: string,
+    options: { documentationUrl?: string; headers?: Record<string, string> } = {}
+  ) {
     super(message);
     this.status = status;
     this.documentationUrl = options.documentationUrl ?? DOCS;
@@ -22,12 +26,17 @@ export class GitHubError extends Error {
   }
 
   toResponse(): ApiResponse {
-    return { status: this.status, headers: this.headers, body: errorBody(this.status, this.message, this.documentationUrl) };
+    return {
+      status: this.status,
+      headers: this.headers,
+      body: errorBody(this.status, this.message, this.documentationUrl)
+    };
   }
 }
 
 export const notFound = (): GitHubError => new GitHubError(404, 'Not Found');
 
-export const unprocessable = (detail: string): GitHubError => new GitHubError(422, `Invalid request.\n\n${detail}`);
+export const unprocessable = (detail: string): GitHubError =>
+  new GitHubError(422, `Invalid request.\n\n${detail}`);
 
 export const conflict = (message: string): GitHubError => new GitHubError(409, message);

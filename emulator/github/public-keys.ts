@@ -11,7 +11,8 @@ interface KeyPair {
   privateKey: Uint8Array;
 }
 
-export type OpenResult = { ok: true; plaintext: string } | { ok: false; reason: 'wrong-key' | 'undecryptable' };
+export type OpenResult =
+  { ok: true; plaintext: string } | { ok: false; reason: 'wrong-key' | 'undecryptable' };
 
 export class PublicKeys {
   readonly #pairs = new Map<string, KeyPair>();

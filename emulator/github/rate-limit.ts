@@ -37,10 +37,14 @@ export class RateLimiter {
   consume(): void {
     this.#roll();
     if (this.#remaining <= 0) {
-      throw new GitHubError(this.#exhaustedStatus, 'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.', {
-        documentationUrl: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
-        headers: this.headers()
-      });
+      throw new GitHubError(
+        this.#exhaustedStatus,
+        'API rate limit exceeded for installation. If you reach out to GitHub Support for help, please include the request ID.',
+        {
+          documentationUrl: 'https://docs.github.com/rest/using-the-rest-api/rate-limits-for-the-rest-api',
+          headers: this.headers()
+        }
+      );
     }
     this.#remaining -= 1;
   }

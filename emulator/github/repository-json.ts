@@ -85,7 +85,11 @@ export function repositoryJson(
   };
 }
 
-export function environmentJson(baseUrl: string, repo: Repository, environment: Environment): Record<string, unknown> {
+export function environmentJson(
+  baseUrl: string,
+  repo: Repository,
+  environment: Environment
+): Record<string, unknown> {
   const encoded = encodeURIComponent(environment.name);
   return {
     id: environment.id,
@@ -101,7 +105,16 @@ export function environmentJson(baseUrl: string, repo: Repository, environment: 
 }
 
 function urlTemplates(url: string): Record<string, string> {
-  const plain = ['contributors', 'deployments', 'downloads', 'events', 'forks', 'hooks', 'languages', 'merges'];
+  const plain = [
+    'contributors',
+    'deployments',
+    'downloads',
+    'events',
+    'forks',
+    'hooks',
+    'languages',
+    'merges'
+  ];
   const more = ['stargazers', 'subscribers', 'subscription', 'tags', 'teams'];
   const templated: Record<string, string> = {
     archive_url: '{archive_format}{/ref}',
@@ -131,7 +144,10 @@ function urlTemplates(url: string): Record<string, string> {
   return {
     ...Object.fromEntries([...plain, ...more].map((name) => [`${name}_url`, `${url}/${name}`])),
     ...Object.fromEntries(
-      Object.entries(templated).map(([key, suffix]) => [key, `${url}${suffix.startsWith('/') ? '' : '/'}${suffix}`])
+      Object.entries(templated).map(([key, suffix]) => [
+        key,
+        `${url}${suffix.startsWith('/') ? '' : '/'}${suffix}`
+      ])
     )
   };
 }

@@ -32,7 +32,9 @@ export function scopeKey(scope: SecretScope | VariableScope): string {
   }
 }
 
-export function isOrganizationScope(scope: SecretScope | VariableScope): scope is { kind: OrganizationSecretKind; org: string } {
+export function isOrganizationScope(
+  scope: SecretScope | VariableScope
+): scope is { kind: OrganizationSecretKind; org: string } {
   return 'org' in scope;
 }
 

@@ -40,12 +40,19 @@ export function addSecretRoutes(router: Router, ctx: GitHubContext): void {
       ...('org' in scope ? organizationFields(ctx, scope, secret) : {})
     });
 
-    router.on('GET', `${base}/public-key`, (req, p) => json(200, keys.current(scopeKey(resolve(req, p).scope))));
+    router.on('GET', `${base}/public-key`, (req, p) =>
+      json(200, keys.current(scopeKey(resolve(req, p).scope)))
+    );
 
     router.on('GET', base, (req, p) => {
       const { scope } = resolve(req, p);
       const all = secrets.list(scope);
-      const page = paginate(all, req.query, { defaultPerPage: 30, maxPerPage: 100 }, `${ctx.state.baseUrl()}${req.path}`);
+      const page = paginate(
+        all,
+        req.query,
+        { defaultPerPage: 30, maxPerPage: 100 },
+        `${ctx.state.baseUrl()}${req.path}`
+      );
       return json(
         200,
         { total_count: all.length, secrets: page.items.map((secret) => secretJson(scope, secret)) },
@@ -124,7 +131,12 @@ function addSelectedRepositoryRoutes(
       const repo = repositories.repositoryById(id);
       return repo ? [repo] : [];
     });
-    const page = paginate(all, req.query, { defaultPerPage: 30, maxPerPage: 100 }, `${ctx.state.baseUrl()}${req.path}`);
+    const page = paginate(
+      all,
+      req.query,
+      { defaultPerPage: 30, maxPerPage: 100 },
+      `${ctx.state.baseUrl()}${req.path}`
+    );
     return json(
       200,
       {
@@ -149,26 +161,32 @@ function addSelectedRepositoryRoutes(
     return { status: 204 };
   });
 
-  const single = (add: boolean) => (req: ApiRequest, p: Params): ApiResponse => {
-    let selected;
-    try {
-      selected = selectedSecret(req, p, true);
-    } catch (error) {
-      // The contract documents this 409 without a body.
-      if (error instanceof NotSelected) return { status: 409 };
-      throw error;
-    }
-    const { secret, scope, token } = selected;
-    const id = Number(p['repository_id']);
-    const repo = Number.isInteger(id) ? repositories.repositoryById(id) : undefined;
-    const org = 'org' in scope ? scope.org : '';
-    if (!repo || repo.owner.toLowerCase() !== org.toLowerCase() || !tokens.canSeeRepository(token, repo.owner, repo.name)) {
-      throw notFound();
-    }
-    const others = secret.selectedRepositoryIds.filter((existing) => existing !== id);
-    secret.selectedRepositoryIds = add ? [...others, id] : others;
-    return { status: 204 };
-  };
+  const single =
+    (add: boolean) =>
+    (req: ApiRequest, p: Params): ApiResponse => {
+      let selected;
+      try {
+        selected = selectedSecret(req, p, true);
+      } catch (error) {
+        // The contract documents this 409 without a body.
+        if (error instanceof NotSelected) return { status: 409 };
+        throw error;
+      }
+      const { secret, scope, token } = selected;
+      const id = Number(p['repository_id']);
+      const repo = Number.isInteger(id) ? repositories.repositoryById(id) : undefined;
+      const org = 'org' in scope ? scope.org : '';
+      if (
+        !repo ||
+        repo.owner.toLowerCase() !== org.toLowerCase() ||
+        !tokens.canSeeRepository(token, repo.owner, repo.name)
+      ) {
+        throw notFound();
+      }
+      const others = secret.selectedRepositoryIds.filter((existing) => existing !== id);
+      secret.selectedRepositoryIds = add ? [...others, id] : others;
+      return { status: 204 };
+    };
   router.on('PUT', `${base}/{secret_name}/repositories/{repository_id}`, single(true));
   router.on('DELETE', `${base}/{secret_name}/repositories/{repository_id}`, single(false));
 }
@@ -176,17 +194,26 @@ function addSelectedRepositoryRoutes(
 /** 409: repositories can only be chosen for a secret whose visibility is 'selected'. */
 class NotSelected extends GitHubError {
   constructor() {
-    super(409, "The secret's visibility is not 'selected'; set it to 'selected' before choosing repositories.");
+    super(
+      409,
+      "The secret's visibility is not 'selected'; set it to 'selected' before choosing repositories."
+    );
   }
 }
 
-function organizationFields(ctx: GitHubContext, scope: SecretScope, secret: StoredSecret): Record<string, unknown> {
+function organizationFields(
+  ctx: GitHubContext,
+  scope: SecretScope,
+  secret: StoredSecret
+): Record<string, unknown> {
   const prefix = scope.kind === 'dependabot-org' ? 'dependabot' : 'actions';
   const org = 'org' in scope ? scope.org : '';
   return {
     visibility: secret.visibility ?? 'private',
     ...(secret.visibility === 'selected'
-      ? { selected_repositories_url: `${ctx.state.baseUrl()}/orgs/${org}/${prefix}/secrets/${secret.name}/repositories` }
+      ? {
+          selected_repositories_url: `${ctx.state.baseUrl()}/orgs/${org}/${prefix}/secrets/${secret.name}/repositories`
+        }
       : {})
   };
 }

@@ -67,7 +67,9 @@ export class SecretStore {
       updatedAt: now,
       visibility,
       selectedRepositoryIds:
-        visibility === 'selected' ? (write.selectedRepositoryIds ?? existing?.selectedRepositoryIds ?? []) : []
+        visibility === 'selected'
+          ? (write.selectedRepositoryIds ?? existing?.selectedRepositoryIds ?? [])
+          : []
     });
     return existing ? 'updated' : 'created';
   }
@@ -77,7 +79,9 @@ export class SecretStore {
   }
 
   list(scope: SecretScope): StoredSecret[] {
-    return [...(this.#scopes.get(scopeKey(scope))?.secrets.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+    return [...(this.#scopes.get(scopeKey(scope))?.secrets.values() ?? [])].sort((a, b) =>
+      a.name.localeCompare(b.name)
+    );
   }
 
   delete(scope: SecretScope, name: string): boolean {
@@ -94,7 +98,7 @@ export class SecretStore {
   seed(seed: SecretSeed): void {
     const { value, createdAt, updatedAt, visibility, selectedRepositoryIds, name, ...scope } = seed;
     const created = parseTimestamp(createdAt) ?? parseTimestamp(updatedAt) ?? this.#clock.nowMs();
-    this.#secretsOf(scope as SecretScope).set(normalName(name), {
+    this.#secretsOf(scope).set(normalName(name), {
       name: normalName(name),
       plaintext: value,
       keyId: undefined,

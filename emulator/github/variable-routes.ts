@@ -42,11 +42,19 @@ export function addVariableRoutes(router: Router, ctx: GitHubContext): void {
     router.on('GET', base, (req, p) => {
       const { scope } = resolve(req, p);
       const all = variables.list(scope);
-      const page = paginate(all, req.query, { defaultPerPage: 10, maxPerPage: 30 }, `${ctx.state.baseUrl()}${req.path}`);
+      const page = paginate(
+        all,
+        req.query,
+        { defaultPerPage: 10, maxPerPage: 30 },
+        `${ctx.state.baseUrl()}${req.path}`
+      );
       return {
         status: 200,
         headers: page.headers,
-        body: { total_count: all.length, variables: page.items.map((variable) => variableJson(scope, variable)) }
+        body: {
+          total_count: all.length,
+          variables: page.items.map((variable) => variableJson(scope, variable))
+        }
       };
     });
 

@@ -39,7 +39,10 @@ export class VariableStore {
   }
 
   /** POST: 409 when the name is taken. */
-  create(scope: VariableScope, input: { name: string; value: string; visibility?: Visibility; selectedRepositoryIds?: number[] }): void {
+  create(
+    scope: VariableScope,
+    input: { name: string; value: string; visibility?: Visibility; selectedRepositoryIds?: number[] }
+  ): void {
     const variables = this.#variablesOf(scope);
     if (variables.has(normalName(input.name))) throw conflict('Already exists - Variable already exists');
     const now = this.#clock.nowMs();
@@ -59,7 +62,8 @@ export class VariableStore {
     const existing = variables.get(normalName(name));
     if (!existing) return false;
     const newName = change.name === undefined ? existing.name : normalName(change.name);
-    if (newName !== existing.name && variables.has(newName)) throw conflict('Already exists - Variable already exists');
+    if (newName !== existing.name && variables.has(newName))
+      throw conflict('Already exists - Variable already exists');
     const visibility = change.visibility ?? existing.visibility;
     variables.delete(existing.name);
     variables.set(newName, {
@@ -79,7 +83,9 @@ export class VariableStore {
   }
 
   list(scope: VariableScope): StoredVariable[] {
-    return [...(this.#scopes.get(scopeKey(scope))?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name));
+    return [...(this.#scopes.get(scopeKey(scope))?.values() ?? [])].sort((a, b) =>
+      a.name.localeCompare(b.name)
+    );
   }
 
   delete(scope: VariableScope, name: string): boolean {
@@ -89,7 +95,7 @@ export class VariableStore {
   seed(seed: VariableSeed): void {
     const { value, createdAt, updatedAt, visibility, selectedRepositoryIds, name, ...scope } = seed;
     const created = parseTimestamp(createdAt) ?? this.#clock.nowMs();
-    this.#variablesOf(scope as VariableScope).set(normalName(name), {
+    this.#variablesOf(scope).set(normalName(name), {
       name: normalName(name),
       value,
       createdAt: created,

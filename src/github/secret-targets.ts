@@ -1,49 +1,56 @@
 import type { SecretMetadata } from '../model.js';
-import type { Target } from '../settings/targets.js';
+import type { OrganizationAccess, Target } from '../settings/targets.js';
 import { targetLabel } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';
+import { resolveAccess, type ResolvedAccess } from './organization-access.js';
+import type { PublicKey, SealedSecret, SecretTarget, VariableStore } from './secret-target.js';
+import { OctokitVariableStore } from './variables.js';
 
-export interface PublicKey {
-  readonly keyId: string;
-  /** Base64 X25519 public key. */
-  readonly key: string;
+export type { PublicKey, SealedSecret, SecretTarget } from './secret-target.js';
+
+interface SecretListItem {
+  name: string;
+  updated_at: string;
+  visibility?: string;
 }
 
-export interface SealedSecret {
-  readonly encryptedValue: string;
-  readonly keyId: string;
-}
-
-/** One place that holds secrets. The rotation sees only this shape; the tests use an in-memory one. */
-export interface SecretTarget {
-  readonly target: Target;
-  readonly label: string;
-  /** Targets with the same scope share one public key, read once per run. */
-  readonly keyScope: string;
-  publicKey(): Promise<PublicKey>;
-  /** Metadata of every secret in the target, by upper-case name. */
-  secrets(): Promise<Map<string, SecretMetadata>>;
-  write(name: string, sealed: SealedSecret): Promise<'created' | 'updated'>;
-}
-
-/** The three GitHub endpoints of one target kind. */
+/** The GitHub endpoints of one target kind. */
 interface SecretEndpoints {
   publicKey(): Promise<{ data: { key_id: string; key: string } }>;
-  list(): Promise<ReadonlyArray<{ name: string; updated_at: string }>>;
-  put(body: { secret_name: string; encrypted_value: string; key_id: string }): Promise<{ status: number }>;
+  list(): Promise<readonly SecretListItem[]>;
+  put(
+    body: { secret_name: string; encrypted_value: string; key_id: string } & Partial<ResolvedAccess>
+  ): Promise<{
+    status: number;
+  }>;
+  /** Organization kinds: the repositories an existing `selected` secret is shared with. */
+  selectedRepositoryIds?(name: string): Promise<number[]>;
 }
 
 class OctokitSecretTarget implements SecretTarget {
   readonly label: string;
   readonly target: Target;
   readonly keyScope: string;
+  readonly variables: VariableStore | undefined;
   private readonly endpoints: SecretEndpoints;
+  private readonly organization:
+    { octokit: GitHubClient; org: string; access: OrganizationAccess } | undefined;
+  private readonly visibilities = new Map<string, string | undefined>();
+  private readonly access = new Map<string, ResolvedAccess>();
 
-  constructor(target: Target, keyScope: string, endpoints: SecretEndpoints) {
+  constructor(
+    target: Target,
+    keyScope: string,
+    endpoints: SecretEndpoints,
+    variables: VariableStore | undefined,
+    organization?: { octokit: GitHubClient; org: string; access: OrganizationAccess }
+  ) {
     this.target = target;
     this.label = targetLabel(target);
     this.keyScope = keyScope;
     this.endpoints = endpoints;
+    this.variables = variables;
+    this.organization = organization;
   }
 
   async publicKey(): Promise<PublicKey> {
@@ -53,14 +60,33 @@ class OctokitSecretTarget implements SecretTarget {
 
   async secrets(): Promise<Map<string, SecretMetadata>> {
     const items = await this.endpoints.list();
+    for (const item of items) this.visibilities.set(item.name.toUpperCase(), item.visibility);
     return new Map(items.map((item) => [item.name.toUpperCase(), { updatedAt: new Date(item.updated_at) }]));
+  }
+
+  async prepare(names: readonly string[]): Promise<void> {
+    const organization = this.organization;
+    if (!organization) return;
+    for (const name of names) {
+      this.access.set(
+        name,
+        await resolveAccess(
+          organization.octokit,
+          organization.org,
+          organization.access,
+          this.visibilities.get(name),
+          () => this.endpoints.selectedRepositoryIds?.(name) ?? Promise.resolve([])
+        )
+      );
+    }
   }
 
   async write(name: string, sealed: SealedSecret): Promise<'created' | 'updated'> {
     const { status } = await this.endpoints.put({
       secret_name: name,
       encrypted_value: sealed.encryptedValue,
-      key_id: sealed.keyId
+      key_id: sealed.keyId,
+      ...this.access.get(name)
     });
     return status === 201 ? 'created' : 'updated';
   }
@@ -68,24 +94,114 @@ class OctokitSecretTarget implements SecretTarget {
 
 const PAGE = { per_page: 100 } as const;
 
-/** The adapter for each target kind: which endpoints hold its secrets and which key scope it shares. */
+/** The adapter for each target kind: which endpoints hold its secrets and variables, and its key scope. */
 export function createSecretTarget(octokit: GitHubClient, target: Target): SecretTarget {
-  const { actions } = octokit.rest;
-  const repository = { owner: target.owner, repo: target.repo };
+  const { actions, dependabot } = octokit.rest;
+  const scope = `${target.kind}:${targetLabel(target).toLowerCase()}`;
   switch (target.kind) {
-    case 'repository':
-      return new OctokitSecretTarget(target, `repository:${targetLabel(target).toLowerCase()}`, {
-        publicKey: () => actions.getRepoPublicKey(repository),
-        list: () => octokit.paginate(actions.listRepoSecrets, { ...repository, ...PAGE }),
-        put: (body) => actions.createOrUpdateRepoSecret({ ...repository, ...body })
-      });
+    case 'repository': {
+      const repo = { owner: target.owner, repo: target.repo };
+      return new OctokitSecretTarget(
+        target,
+        scope,
+        {
+          publicKey: () => actions.getRepoPublicKey(repo),
+          list: () => octokit.paginate(actions.listRepoSecrets, { ...repo, ...PAGE }),
+          put: (body) => actions.createOrUpdateRepoSecret({ ...repo, ...body })
+        },
+        new OctokitVariableStore({
+          list: () => octokit.paginate(actions.listRepoVariables, { ...repo, per_page: 30 }),
+          create: (name, value) => actions.createRepoVariable({ ...repo, name, value }),
+          update: (name, value) => actions.updateRepoVariable({ ...repo, name, value })
+        })
+      );
+    }
     case 'environment': {
-      const environment = { ...repository, environment_name: target.environment };
-      return new OctokitSecretTarget(target, `environment:${targetLabel(target).toLowerCase()}`, {
-        publicKey: () => actions.getEnvironmentPublicKey(environment),
-        list: () => octokit.paginate(actions.listEnvironmentSecrets, { ...environment, ...PAGE }),
-        put: (body) => actions.createOrUpdateEnvironmentSecret({ ...environment, ...body })
-      });
+      const environment = { owner: target.owner, repo: target.repo, environment_name: target.environment };
+      return new OctokitSecretTarget(
+        target,
+        scope,
+        {
+          publicKey: () => actions.getEnvironmentPublicKey(environment),
+          list: () => octokit.paginate(actions.listEnvironmentSecrets, { ...environment, ...PAGE }),
+          put: (body) => actions.createOrUpdateEnvironmentSecret({ ...environment, ...body })
+        },
+        new OctokitVariableStore({
+          list: () => octokit.paginate(actions.listEnvironmentVariables, { ...environment, per_page: 30 }),
+          create: (name, value) => actions.createEnvironmentVariable({ ...environment, name, value }),
+          update: (name, value) => actions.updateEnvironmentVariable({ ...environment, name, value })
+        })
+      );
+    }
+    case 'organization': {
+      const org = { org: target.org };
+      return new OctokitSecretTarget(
+        target,
+        scope,
+        {
+          publicKey: () => actions.getOrgPublicKey(org),
+          list: () => octokit.paginate(actions.listOrgSecrets, { ...org, ...PAGE }),
+          put: ({ visibility, ...body }) =>
+            actions.createOrUpdateOrgSecret({ ...org, ...body, visibility: visibility ?? 'private' }),
+          selectedRepositoryIds: async (secret_name) =>
+            (
+              await octokit.paginate(actions.listSelectedReposForOrgSecret, { ...org, secret_name, ...PAGE })
+            ).map((repo) => repo.id)
+        },
+        new OctokitVariableStore({
+          list: () => octokit.paginate(actions.listOrgVariables, { ...org, per_page: 30 }),
+          create: (name, value) =>
+            actions.createOrgVariable({
+              ...org,
+              name,
+              value,
+              visibility: target.access.visibility ?? 'private'
+            }),
+          update: (name, value) => actions.updateOrgVariable({ ...org, name, value })
+        }),
+        { octokit, org: target.org, access: target.access }
+      );
+    }
+    case 'dependabot-repository': {
+      const repo = { owner: target.owner, repo: target.repo };
+      return new OctokitSecretTarget(
+        target,
+        scope,
+        {
+          publicKey: () => dependabot.getRepoPublicKey(repo),
+          list: () => octokit.paginate(dependabot.listRepoSecrets, { ...repo, ...PAGE }),
+          put: (body) => dependabot.createOrUpdateRepoSecret({ ...repo, ...body })
+        },
+        undefined
+      );
+    }
+    case 'dependabot-organization': {
+      const org = { org: target.org };
+      return new OctokitSecretTarget(
+        target,
+        scope,
+        {
+          publicKey: () => dependabot.getOrgPublicKey(org),
+          list: () => octokit.paginate(dependabot.listOrgSecrets, { ...org, ...PAGE }),
+          put: ({ visibility, selected_repository_ids, ...body }) =>
+            dependabot.createOrUpdateOrgSecret({
+              ...org,
+              ...body,
+              visibility: visibility ?? 'private',
+              ...(selected_repository_ids && { selected_repository_ids: selected_repository_ids.map(String) })
+            }),
+          selectedRepositoryIds: async (secret_name) =>
+            (
+              await octokit.paginate(dependabot.listSelectedReposForOrgSecret, {
+                ...org,
+                secret_name,
+                ...PAGE
+              })
+            ).map((repo) => repo.id)
+        },
+        undefined,
+        { octokit, org: target.org, access: target.access }
+      );
     }
   }
 }

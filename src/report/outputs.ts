@@ -12,7 +12,15 @@ export interface TargetEntry {
 /** One entry per target and secret, in the order of the `targets` input. */
 export function targetEntries(record: RunRecord, settings: Settings): TargetEntry[] {
   return record.outcomes.flatMap((outcome) => [
-    { target: outcome.label, secret: settings.clientIdSecretName, status: outcome.clientId },
+    {
+      target: outcome.label,
+      // A variable shows as it is referenced in a workflow: vars.NAME.
+      secret:
+        outcome.clientIdAs === 'variable'
+          ? `vars.${settings.clientIdSecretName}`
+          : settings.clientIdSecretName,
+      status: outcome.clientId
+    },
     { target: outcome.label, secret: settings.clientSecretSecretName, status: outcome.clientSecret }
   ]);
 }

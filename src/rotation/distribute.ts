@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
 import { githubReason } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import type { WriteStatus } from '../model.js';
-import type { Plan } from '../plan.js';
+import type { TargetState, WriteStatus } from '../model.js';
+import type { PlannedWrite } from '../plan.js';
+import type { SecretNames } from './observe.js';
 import type { RotationPorts } from './ports.js';
 import type { RunRecord, TargetOutcome } from './record.js';
 
@@ -12,16 +13,14 @@ export interface Credential {
   readonly clientSecret: string | undefined;
 }
 
-async function writeOne(
+/** Runs one write and turns its outcome into a status; a failure is recorded, never thrown. */
+async function attempt(
   target: SecretTarget,
   name: string,
-  plaintext: string,
-  key: PublicKey,
-  ports: RotationPorts
+  write: () => Promise<'created' | 'updated'>
 ): Promise<WriteStatus> {
   try {
-    const encryptedValue = await ports.seal(plaintext, key.key);
-    const status = await target.write(name, { encryptedValue, keyId: key.keyId });
+    const status = await write();
     core.info(`${target.label}: ${name} ${status}.`);
     return status;
   } catch (error) {
@@ -31,32 +30,57 @@ async function writeOne(
   }
 }
 
+function writeSecret(
+  target: SecretTarget,
+  name: string,
+  plaintext: string,
+  key: PublicKey,
+  ports: RotationPorts
+): Promise<WriteStatus> {
+  return attempt(target, name, async () =>
+    target.write(name, { encryptedValue: await ports.seal(plaintext, key.key), keyId: key.keyId })
+  );
+}
+
 /**
  * Writes the planned secrets, one target after another (the client paces and retries each write). A target
  * that fails does not stop the others; each outcome is recorded. The client secret goes first: a client id
  * without its secret is no use, so it is skipped when the secret could not be written.
  */
 export async function distribute(
-  plan: Plan,
+  writes: readonly PlannedWrite[],
   credential: Credential,
   keys: ReadonlyMap<string, PublicKey>,
-  names: { clientId: string; clientSecret: string },
+  states: readonly TargetState[],
+  names: SecretNames,
   ports: RotationPorts,
   record: RunRecord
 ): Promise<void> {
   const outcomes = new Map<string, TargetOutcome>(record.outcomes.map((outcome) => [outcome.label, outcome]));
-  for (const [index, write] of plan.writes.entries()) {
+  for (const [index, write] of writes.entries()) {
     const target = ports.targets.find((candidate) => candidate.target === write.target) as SecretTarget;
+    const state = states.find((candidate) => candidate.target === write.target);
     const outcome = outcomes.get(target.label) as TargetOutcome;
     const key = keys.get(target.keyScope) as PublicKey;
     if (write.clientSecret && credential.clientSecret !== undefined) {
-      outcome.clientSecret = await writeOne(target, names.clientSecret, credential.clientSecret, key, ports);
+      outcome.clientSecret = await writeSecret(
+        target,
+        names.clientSecret,
+        credential.clientSecret,
+        key,
+        ports
+      );
     }
     if (write.clientId) {
+      const variables = names.clientIdAsVariable ? target.variables : undefined;
       outcome.clientId = outcome.clientSecret.startsWith('failed')
         ? 'skipped'
-        : await writeOne(target, names.clientId, credential.clientId, key, ports);
+        : variables
+          ? await attempt(target, `variable ${names.clientId}`, () =>
+              variables.write(names.clientId, credential.clientId, state?.clientIdVariable != null)
+            )
+          : await writeSecret(target, names.clientId, credential.clientId, key, ports);
     }
-    if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${plan.writes.length} targets written.`);
+    if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${writes.length} targets written.`);
   }
 }

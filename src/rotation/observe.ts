@@ -5,6 +5,7 @@ import { toTargetReadError } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import type { TargetState, TokenState } from '../model.js';
 import type { Settings } from '../settings/settings.js';
+import { targetRepository } from '../settings/targets.js';
 import { mapWithLimit } from '../util/map-limit.js';
 
 /** Reads may overlap a little; GitHub asks for writes one at a time, which the client enforces. */
@@ -36,22 +37,37 @@ export async function findToken(
   return found[0];
 }
 
-/** Reads the metadata of both secrets in every target. Any failure stops the run before a change. */
+export interface SecretNames {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** The client id is kept as a variable where the target has variables. */
+  readonly clientIdAsVariable: boolean;
+}
+
+async function read<T>(target: SecretTarget, what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw toTargetReadError(error, target.label, what);
+  }
+}
+
+/** Reads the metadata of both secrets (and the client id variable) in every target. Any failure stops the run before a change. */
 export async function observeTargets(
   targets: readonly SecretTarget[],
-  names: { clientId: string; clientSecret: string }
+  names: SecretNames
 ): Promise<TargetState[]> {
   return mapWithLimit(targets, READ_CONCURRENCY, async (target) => {
-    let secrets;
-    try {
-      secrets = await target.secrets();
-    } catch (error) {
-      throw toTargetReadError(error, target.label, 'the secrets');
-    }
-    const state = {
+    const secrets = await read(target, 'the secrets', () => target.secrets());
+    const variables = names.clientIdAsVariable ? target.variables : undefined;
+    const clientIdVariable = variables
+      ? ((await read(target, 'the variables', () => variables.list())).get(names.clientId)?.value ?? null)
+      : undefined;
+    const state: TargetState = {
       target: target.target,
       clientId: secrets.get(names.clientId),
-      clientSecret: secrets.get(names.clientSecret)
+      clientSecret: secrets.get(names.clientSecret),
+      ...(clientIdVariable !== undefined && { clientIdVariable })
     };
     core.info(
       `${target.label}: ${names.clientSecret} ${state.clientSecret ? `updated ${state.clientSecret.updatedAt.toISOString()}` : 'missing'}`
@@ -66,12 +82,42 @@ export async function readPublicKeys(targets: readonly SecretTarget[]): Promise<
   for (const target of targets)
     if (!firstOfScope.has(target.keyScope)) firstOfScope.set(target.keyScope, target);
   const scopes = [...firstOfScope.entries()];
-  const keys = await mapWithLimit(scopes, READ_CONCURRENCY, async ([, target]) => {
-    try {
-      return await target.publicKey();
-    } catch (error) {
-      throw toTargetReadError(error, target.label, 'the public key');
-    }
-  });
+  const keys = await mapWithLimit(scopes, READ_CONCURRENCY, ([, target]) =>
+    read(target, 'the public key', () => target.publicKey())
+  );
   return new Map(scopes.map(([scope], index) => [scope, keys[index] as PublicKey]));
+}
+
+/** Reads what organization targets need to keep their access (visibility, repositories) when written. */
+export async function prepareWrites(
+  targets: readonly SecretTarget[],
+  names: readonly string[]
+): Promise<void> {
+  await mapWithLimit(targets, READ_CONCURRENCY, (target) =>
+    read(target, 'the secret access settings', () => target.prepare(names))
+  );
+}
+
+/**
+ * Finds the targets in archived repositories (read-only: every write would fail), once per repository, so
+ * they are reported before anything is rotated.
+ */
+export async function findArchived(
+  targets: readonly SecretTarget[],
+  isArchived: (owner: string, repo: string) => Promise<boolean>
+): Promise<Set<SecretTarget>> {
+  const byRepository = new Map<string, SecretTarget[]>();
+  for (const target of targets) {
+    const repository = targetRepository(target.target);
+    if (!repository) continue;
+    const key = `${repository.owner}/${repository.repo}`.toLowerCase();
+    byRepository.set(key, [...(byRepository.get(key) ?? []), target]);
+  }
+  const groups = [...byRepository.values()];
+  const archived = await mapWithLimit(groups, READ_CONCURRENCY, (group) => {
+    const first = group[0] as SecretTarget;
+    const { owner, repo } = targetRepository(first.target) as { owner: string; repo: string };
+    return read(first, 'the repository', () => isArchived(owner, repo));
+  });
+  return new Set(groups.filter((_, index) => archived[index]).flat());
 }

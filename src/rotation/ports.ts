@@ -5,6 +5,8 @@ import type { SecretTarget } from '../github/secret-targets.js';
 export interface RotationPorts {
   readonly tokens: ServiceTokenStore;
   readonly targets: readonly SecretTarget[];
+  /** Whether a repository is archived (read-only), for the check before anything changes. */
+  isArchived(owner: string, repo: string): Promise<boolean>;
   /** Seals a plaintext for a base64 public key. */
   seal(plaintext: string, publicKey: string): Promise<string>;
   /** Requests the protected URL with the credential; resolves on a 2xx, throws otherwise. */

@@ -3,6 +3,8 @@ import type { TokenState, WriteStatus } from '../model.js';
 
 export interface TargetOutcome {
   readonly label: string;
+  /** Where the client id goes: a secret, or an Actions variable (client-id-as-variable). */
+  readonly clientIdAs: 'secret' | 'variable';
   clientId: WriteStatus;
   clientSecret: WriteStatus;
 }

@@ -1,15 +1,23 @@
 import * as core from '@actions/core';
 import { DistributionError, ExpiryCheckError, VerificationError } from '../errors.js';
-import type { IssuedCredential, TokenState } from '../model.js';
-import { plan as decide, type Plan } from '../plan.js';
+import type { IssuedCredential, TargetState, TokenState } from '../model.js';
+import { plan as decide, type Plan, type PlannedWrite } from '../plan.js';
 import type { Settings } from '../settings/settings.js';
 import { targetLabel } from '../settings/targets.js';
 import { distribute } from './distribute.js';
 import { extendGrace, revokePrevious } from './finish.js';
-import { findToken, observeTargets, readPublicKeys } from './observe.js';
+import {
+  findArchived,
+  findToken,
+  observeTargets,
+  prepareWrites,
+  readPublicKeys,
+  type SecretNames
+} from './observe.js';
 import type { RotationPorts } from './ports.js';
 import { failedOutcomes, type RunRecord } from './record.js';
 import { stage } from './stage.js';
+import type { PublicKey } from '../github/secret-targets.js';
 
 function describePlan(plan: Plan): void {
   core.info(
@@ -23,10 +31,11 @@ function describePlan(plan: Plan): void {
 
 /** Check mode: report, change nothing, fail only when the token is about to expire. */
 function check(plan: Plan): void {
-  for (const stale of plan.staleTargets)
+  for (const stale of plan.staleTargets) {
     core.warning(
       `Target ${stale} does not hold the current secret; a run in mode auto will rotate and heal it.`
     );
+  }
   if (plan.expiryProblem) {
     core.warning(plan.expiryProblem);
     throw new ExpiryCheckError(
@@ -36,11 +45,15 @@ function check(plan: Plan): void {
   }
 }
 
+function outcomeOf(record: RunRecord, write: PlannedWrite) {
+  return record.outcomes.find((candidate) => candidate.label === targetLabel(write.target));
+}
+
 /** Marks what a dry run would write; nothing is changed. */
 function recordDryRun(plan: Plan, record: RunRecord): void {
   record.dryRun = true;
   for (const write of plan.writes) {
-    const outcome = record.outcomes.find((candidate) => candidate.label === targetLabel(write.target));
+    const outcome = outcomeOf(record, write);
     if (!outcome) continue;
     if (write.clientSecret) outcome.clientSecret = 'planned';
     if (write.clientId) outcome.clientId = 'planned';
@@ -48,16 +61,69 @@ function recordDryRun(plan: Plan, record: RunRecord): void {
   record.steps.push('Dry run: nothing was changed.');
 }
 
+interface Preflight {
+  readonly writes: PlannedWrite[];
+  readonly keys: Map<string, PublicKey>;
+}
+
 /**
- * The rotation protocol: observe (read-only) → plan → stage (create, renew, rotate with a grace) →
- * distribute (write each target) → test (verify-url) → finish (end or extend the grace).
+ * Everything the writes need, read before anything changes: archived repositories (reported as failed and
+ * left out), the organization targets' access settings, and one public key per key scope.
+ */
+async function preflight(
+  plan: Plan,
+  names: SecretNames,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<Preflight> {
+  const writing = ports.targets.filter((target) =>
+    plan.writes.some((write) => write.target === target.target)
+  );
+  const archived = await findArchived(writing, (owner, repo) => ports.isArchived(owner, repo));
+  for (const target of archived) {
+    const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
+    if (outcome) outcome.clientSecret = outcome.clientId = 'failed: archived repository';
+    core.warning(
+      `${target.label}: the repository is archived (read-only), so it is left out. Remove it from targets.`
+    );
+  }
+  const open = writing.filter((target) => !archived.has(target));
+  await prepareWrites(open, [names.clientSecret, ...(names.clientIdAsVariable ? [] : [names.clientId])]);
+  return {
+    writes: plan.writes.filter((write) => open.some((target) => target.target === write.target)),
+    keys: await readPublicKeys(open)
+  };
+}
+
+function distributionError(record: RunRecord, failed: ReturnType<typeof failedOutcomes>): DistributionError {
+  const list = failed
+    .map(
+      (outcome) =>
+        `${outcome.label} (${outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId})`
+    )
+    .join(', ');
+  return new DistributionError(
+    `${failed.length} of ${record.outcomes.length} target(s) did not receive the new secret: ${list}.`,
+    record.previousSecretValidUntil
+      ? `They still hold the previous secret, which works until ${record.previousSecretValidUntil.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`
+      : 'Fix the cause and re-run (mode auto writes the missing targets).'
+  );
+}
+
+/**
+ * The rotation protocol: observe (read-only) → plan → preflight (read-only) → stage (create, renew, rotate
+ * with a grace) → distribute (write each target) → test (verify-url) → finish (end or extend the grace).
  */
 export async function runRotation(
   settings: Settings,
   ports: RotationPorts,
   record: RunRecord
 ): Promise<void> {
-  const names = { clientId: settings.clientIdSecretName, clientSecret: settings.clientSecretSecretName };
+  const names: SecretNames = {
+    clientId: settings.clientIdSecretName,
+    clientSecret: settings.clientSecretSecretName,
+    clientIdAsVariable: settings.clientIdAsVariable
+  };
   record.outcomes = ports.targets.map((target) => ({
     label: target.label,
     clientId: 'unchanged',
@@ -65,14 +131,17 @@ export async function runRotation(
   }));
 
   const { token, targets } = await core.group('Observe the token and the targets', async () => {
-    const found = await findToken(settings, ports.tokens);
+    const [found, states] = await Promise.all([
+      findToken(settings, ports.tokens),
+      observeTargets(ports.targets, names)
+    ]);
     record.token = found;
     core.info(
       found
         ? `Found service token '${found.name}' (${found.id}) in ${ports.tokens.scopeLabel}.`
         : `No service token named '${settings.tokenName}' in ${ports.tokens.scopeLabel}.`
     );
-    return { token: found, targets: await observeTargets(ports.targets, names) };
+    return { token: found, targets: states };
   });
 
   const plan = decide({
@@ -89,12 +158,12 @@ export async function runRotation(
   if (plan.action === 'check') return check(plan);
   if (settings.dryRun) return recordDryRun(plan, record);
 
-  const writing = ports.targets.filter((target) =>
-    plan.writes.some((write) => write.target === target.target)
-  );
-  const keys = writing.length
-    ? await core.group("Read the targets' public keys", () => readPublicKeys(writing))
-    : new Map();
+  const { writes, keys } = plan.writes.length
+    ? await core.group('Preflight: repositories, access and public keys', () =>
+        preflight(plan, names, ports, record)
+      )
+    : { writes: [], keys: new Map<string, PublicKey>() };
+  if (plan.writes.length && !writes.length) throw distributionError(record, failedOutcomes(record));
 
   let issued: IssuedCredential | undefined;
   if (plan.action !== 'none')
@@ -102,24 +171,25 @@ export async function runRotation(
   if (plan.action === 'refresh') return;
 
   const current = (issued?.token ?? token) as TokenState;
-  if (plan.writes.length) {
+  if (writes.length) {
     await core.group('Distribute to the targets', () =>
       distribute(
-        plan,
+        writes,
         { clientId: current.clientId, clientSecret: issued?.clientSecret },
         keys,
+        targets as TargetState[],
         names,
         ports,
         record
       )
     );
   }
-  if (!issued) return;
 
   let verification: Error | undefined;
-  if (settings.verifyUrl) {
+  if (issued && settings.verifyUrl) {
+    const secret = issued.clientSecret;
     verification = await core.group('Test the new credential', () =>
-      ports.verify(current.clientId, issued.clientSecret).then(
+      ports.verify(current.clientId, secret).then(
         () => undefined,
         (error: Error) => error
       )
@@ -127,23 +197,18 @@ export async function runRotation(
   }
 
   const failed = failedOutcomes(record);
-  await core.group('Finish', async () => {
-    if (failed.length === 0 && !verification) {
-      if (settings.revokePrevious && plan.action === 'rotate') await revokePrevious(current, ports, record);
-      else record.steps.push('Every target holds the new secret.');
-      return;
-    }
-    if (plan.action === 'rotate') await extendGrace(record.token as TokenState, settings, ports, record);
-  });
-
-  if (failed.length) {
-    throw new DistributionError(
-      `${failed.length} of ${record.outcomes.length} target(s) did not receive the new secret: ${failed.map((outcome) => `${outcome.label} (${outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId})`).join(', ')}.`,
-      record.previousSecretValidUntil
-        ? `They still hold the previous secret, which works until ${record.previousSecretValidUntil.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`
-        : 'Fix the cause and re-run (mode auto writes the missing targets).'
-    );
+  if (issued) {
+    await core.group('Finish', async () => {
+      if (failed.length === 0 && !verification) {
+        if (settings.revokePrevious && plan.action === 'rotate') await revokePrevious(current, ports, record);
+        else record.steps.push('Every target holds the new secret.');
+        return;
+      }
+      if (plan.action === 'rotate') await extendGrace(record.token as TokenState, settings, ports, record);
+    });
   }
+
+  if (failed.length) throw distributionError(record, failed);
   if (verification) {
     if (verification instanceof VerificationError) throw verification;
     throw new VerificationError(

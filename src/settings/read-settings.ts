@@ -166,6 +166,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     verifyUrl: verifyUrlText ? parseUrl('verify-url', verifyUrlText) : undefined,
     targets: parseTargets(core.getInput('targets'), env.GITHUB_REPOSITORY),
     ...parseSecretNames(),
+    clientIdAsVariable: boolean('client-id-as-variable'),
     dryRun: boolean('dry-run'),
     exposeSecret: boolean('expose-secret'),
     cloudflareApiUrl: apiBase(

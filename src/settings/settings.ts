@@ -30,6 +30,8 @@ export interface Settings {
   /** Token that writes GitHub secrets (masked). */
   readonly githubToken: string;
   readonly targets: readonly Target[];
+  /** Write the client id as an Actions variable (same name) instead of a secret, where the target has variables. */
+  readonly clientIdAsVariable: boolean;
   /** Upper-case secret names. */
   readonly clientIdSecretName: string;
   readonly clientSecretSecretName: string;
