@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { createCloudflareClient } from './cloudflare/client.js';
+import { checkApiToken } from './cloudflare/api-token-check.js';
 import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
 import { sealSecret } from './crypto/seal.js';
 import { errorMessage } from './errors.js';
@@ -26,6 +27,7 @@ function createPorts(settings: Settings): RotationPorts {
     baseUrl: settings.cloudflareApiUrl
   });
   return {
+    checkApiToken: () => checkApiToken(cloudflare, settings.scope),
     tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
     isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,

@@ -27,7 +27,11 @@ interface Created extends ServiceTokenJson {
   client_secret: string;
 }
 
-async function create(name: string, extra: Record<string, unknown> = {}, path = tokensPath): Promise<Created> {
+async function create(
+  name: string,
+  extra: Record<string, unknown> = {},
+  path = tokensPath
+): Promise<Created> {
   const { status, body } = await cf('POST', path, { name, ...extra });
   expect(status).toBe(201);
   expect(typeof body.result.client_secret).toBe('string');
@@ -79,18 +83,14 @@ describe('service token lifecycle', () => {
       client_secret_version: 1,
       previous_client_secret_expires_at: null
     });
-    expect(ms(created.expires_at) - ms(created.created_at)).toBe(
-      8760 * HOUR
-    );
+    expect(ms(created.expires_at) - ms(created.created_at)).toBe(8760 * HOUR);
     expect(created.created_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
 
     const fetched = await cf('GET', `${tokensPath}/${created.id}`);
     expect(fetched.body.result).not.toHaveProperty('client_secret');
     const listed = await cf<ServiceTokenJson[]>('GET', tokensPath);
     expect(listed.body.result[0]).not.toHaveProperty('client_secret');
-    expect(
-      emu.cloudflare.authenticates(created.client_id, created.client_secret)
-    ).toBe(true);
+    expect(emu.cloudflare.authenticates(created.client_id, created.client_secret)).toBe(true);
   });
 
   it('allows duplicate names, filters by exact name and paginates', async () => {
@@ -123,9 +123,7 @@ describe('service token lifecycle', () => {
 
   it('parses Go durations, supports forever, and refuses nonsense with 400', async () => {
     const short = await create('short', { duration: '2h45m' });
-    expect(ms(short.expires_at) - ms(short.created_at)).toBe(
-      2.75 * HOUR
-    );
+    expect(ms(short.expires_at) - ms(short.created_at)).toBe(2.75 * HOUR);
     const forever = await create('forever', { duration: 'forever' });
     expect(forever).not.toHaveProperty('expires_at');
     expect(forever.duration).toBe('forever');
@@ -154,9 +152,7 @@ describe('service token lifecycle', () => {
     expect(rotated.client_secret_version).toBe(2);
     expect(rotated.previous_client_secret_expires_at).toBe(graceEnd);
     expect(rotated.expires_at).toBe(created.expires_at);
-    expect(Date.parse(rotated.updated_at)).toBeGreaterThan(
-      Date.parse(created.updated_at)
-    );
+    expect(Date.parse(rotated.updated_at)).toBeGreaterThan(Date.parse(created.updated_at));
 
     expect(emu.cloudflare.authenticates(clientId, oldSecret)).toBe(true);
     expect(emu.cloudflare.authenticates(clientId, oldSecret, new Date(Date.parse(graceEnd) - 1))).toBe(true);

@@ -86,9 +86,7 @@ describe('scripted faults', () => {
     expect(rotate.body.success).toBe(false);
     const readBack = await cf('GET', `${tokensPath}/${created.id}`);
     expect(readBack.body.result.client_secret_version).toBe(2);
-    expect(
-      emu.cloudflare.authenticates(created.client_id, String(created.client_secret))
-    ).toBe(false);
+    expect(emu.cloudflare.authenticates(created.client_id, String(created.client_secret))).toBe(false);
   });
 
   it('can drop a GitHub write after applying it', async () => {
@@ -188,7 +186,9 @@ describe('control API over HTTP', () => {
     expect((await control<unknown[]>('GET', '/requests')).body).toHaveLength(1);
     const seeded = await control('POST', '/cloudflare/tokens', { account: ACCOUNT, name: 'via-http' });
     expect(seeded.body['clientSecret']).toMatch(/^cfast_/);
-    expect((await control<unknown[]>('GET', '/cloudflare/tokens')).body[0]).toMatchObject({ name: 'via-http' });
+    expect((await control<unknown[]>('GET', '/cloudflare/tokens')).body[0]).toMatchObject({
+      name: 'via-http'
+    });
     await control('POST', '/github/secrets', {
       kind: 'repo',
       owner: 'octo-org',

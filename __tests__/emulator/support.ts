@@ -96,7 +96,11 @@ async function call<T>(url: string, method: string, token: string | null, body: 
     redirect: 'manual'
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, body: (text === '' ? undefined : JSON.parse(text)) as T };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (text === '' ? undefined : JSON.parse(text)) as T
+  };
 }
 
 /** A caller with this bearer token; null sends no Authorization header. */

@@ -214,16 +214,33 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     expect(fake.mutations()).toEqual([]);
   });
 
+  it('stops before any change when cloudflare-api-token is disabled, and warns when it expires soon', async () => {
+    fake.apiTokenStatus = 'disabled';
+    const disabled = await runAction(inputs());
+    expect(disabled.failed).toBe(true);
+    expect(disabled.stdout).toMatch(/::error::cloudflare-api-token is disabled/);
+    expect(fake.mutations()).toEqual([]);
+    fake.apiTokenStatus = 'active';
+    fake.apiTokenExpiresOn = new Date(Date.now() + 2 * DAY).toISOString();
+    const expiring = await runAction(inputs());
+    expect(expiring.failed).toBe(false);
+    expect(expiring.stdout).toMatch(/::warning::cloudflare-api-token expires at .*replace it before then/);
+  });
+
   it('names the missing Cloudflare permission on 403', async () => {
-    fake.faults.push(() => [
-      403,
-      {
-        success: false,
-        errors: [{ code: 10000, message: 'Authentication error' }],
-        messages: [],
-        result: null
-      }
-    ]);
+    fake.faults.push((method, path) =>
+      path.includes('/access/')
+        ? [
+            403,
+            {
+              success: false,
+              errors: [{ code: 10000, message: 'Authentication error' }],
+              messages: [],
+              result: null
+            }
+          ]
+        : undefined
+    );
     const run = await runAction(inputs());
     expect(run.failed).toBe(true);
     expect(run.stdout).toMatch(

@@ -192,7 +192,21 @@ export class FakeApis {
     >;
   }
 
+  /** When set, the token status /user/tokens/verify reports (a user token). */
+  apiTokenStatus: 'active' | 'disabled' | 'expired' = 'active';
+  apiTokenExpiresOn: string | undefined = undefined;
+
   private cloudflare(method: string, path: string, query: Record<string, string>, body: unknown): Reply {
+    if (path === '/user/tokens/verify') {
+      return [
+        200,
+        envelope({
+          id: 'f267e341f3dd4697bd3b9f71dd96247f',
+          status: this.apiTokenStatus,
+          ...(this.apiTokenExpiresOn && { expires_on: this.apiTokenExpiresOn })
+        })
+      ];
+    }
     const match =
       /^\/(accounts|zones)\/([0-9a-f]{32})\/access\/service_tokens(?:\/([^/]+))?(?:\/(rotate|refresh))?$/.exec(
         path

@@ -9,13 +9,13 @@ import { githubTime } from '../timestamps.ts';
 import { GitHubContext } from './context.ts';
 import { GitHubError, errorBody, notFound } from './errors.ts';
 import { PublicKeys } from './public-keys.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter, realResetSeconds } from './rate-limit.ts';
 import type { RateLimitFixture } from './rate-limit.ts';
 import { RepositoryRegistry } from './repositories.ts';
 import type { RepositoryFixture } from './repositories.ts';
 import { environmentJson, repositoryJson } from './repository-json.ts';
 import { scopeKey } from './scopes.ts';
-import type { SecretRef, SecretScope, VariableRef, VariableScope, Visibility } from './scopes.ts';
+import type { SecretRef, SecretScope, VariableRef, Visibility } from './scopes.ts';
 import { addSecretRoutes } from './secret-routes.ts';
 import { SecretStore } from './secrets.ts';
 import type { SecretSeed } from './secrets.ts';
@@ -107,7 +107,7 @@ export class GitHubApi implements ApiModule {
     }
     if (status === 429) {
       // GitHub's primary limit may answer 429: remaining 0 and a reset time tell the client how long to wait.
-      const resetSeconds = Math.ceil(this.#ctx.state.clock.nowMs() / 1000) + (fault.retryAfter ?? 60);
+      const resetSeconds = realResetSeconds((fault.retryAfter ?? 60) * 1000);
       return {
         status,
         headers: { ...headers, 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(resetSeconds) },

@@ -112,7 +112,9 @@ export class GitHubContext {
   selectedRepositoryIds(org: string, value: unknown, allowStrings: boolean): number[] | undefined {
     if (value === undefined) return undefined;
     const ids = Array.isArray(value)
-      ? (value as unknown[]).map((id) => (allowStrings && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id))
+      ? (value as unknown[]).map((id) =>
+          allowStrings && typeof id === 'string' && /^\d+$/.test(id) ? Number(id) : id
+        )
       : undefined;
     if (!ids?.every((id): id is number => Number.isInteger(id))) {
       throw unprocessable('selected_repository_ids must be an array of repository ids.');

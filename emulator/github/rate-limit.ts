@@ -1,6 +1,7 @@
 // GitHub's primary rate limit for the "core" resource: headers on every response, a counter that goes down with
 // each request, and 403/429 with x-ratelimit-remaining: 0 once it is used up. The window restarts an hour after
-// it began, on the emulator's clock.
+// it began, on the emulator's clock; x-ratelimit-reset is reported on the caller's real clock (real now + time
+// left in the window), because clients such as Octokit compute their wait from Date.now().
 
 import type { Clock } from '../clock.ts';
 import { GitHubError } from './errors.ts';
@@ -54,7 +55,7 @@ export class RateLimiter {
     return {
       'x-ratelimit-limit': String(this.#limit),
       'x-ratelimit-remaining': String(this.#remaining),
-      'x-ratelimit-reset': String(Math.ceil(this.#resetMs / 1000)),
+      'x-ratelimit-reset': String(this.#resetEpochSeconds()),
       'x-ratelimit-used': String(this.#limit - this.#remaining),
       'x-ratelimit-resource': 'core'
     };
@@ -66,12 +67,16 @@ export class RateLimiter {
     const core = {
       limit: this.#limit,
       remaining: this.#remaining,
-      reset: Math.ceil(this.#resetMs / 1000),
+      reset: this.#resetEpochSeconds(),
       used: this.#limit - this.#remaining
     };
     // Only "core" is modelled; the other resources GitHub lists are reported untouched.
     const untouched = (limit: number) => ({ limit, remaining: limit, reset: core.reset, used: 0 });
     return { resources: { core, search: untouched(30), graphql: untouched(5000) }, rate: core };
+  }
+
+  #resetEpochSeconds(): number {
+    return realResetSeconds(this.#resetMs - this.#clock.nowMs());
   }
 
   #roll(): void {
@@ -81,4 +86,9 @@ export class RateLimiter {
       this.#resetMs = now + this.#windowMs;
     }
   }
+}
+
+/** Epoch seconds, on the real clock, of a moment `inMs` from now. */
+export function realResetSeconds(inMs: number): number {
+  return Math.ceil((Date.now() + Math.max(0, inMs)) / 1000);
 }

@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import { createClient } from 'cloudflare/tree-shakable';
+import { BaseTokens as AccountTokens } from 'cloudflare/resources/accounts/tokens/tokens';
+import { BaseTokens as UserTokens } from 'cloudflare/resources/user/tokens/tokens';
 import { ServiceTokens } from 'cloudflare/resources/zero-trust/access/service-tokens';
 
 export interface CloudflareClientOptions {
@@ -16,7 +18,7 @@ const toDebug = (message: string, ...rest: unknown[]): void =>
     `cloudflare sdk: ${message}${rest.length ? ` ${rest.map((item) => (typeof item === 'string' ? item : '[object]')).join(' ')}` : ''}`
   );
 
-/** The one place that builds the Cloudflare client: only the service-token resource is bundled. */
+/** The one place that builds the Cloudflare client: only the resources used here are bundled. */
 export function createCloudflareClient(options: CloudflareClientOptions) {
   return createClient({
     apiToken: options.apiToken,
@@ -28,7 +30,7 @@ export function createCloudflareClient(options: CloudflareClientOptions) {
     maxRetries: READ_RETRIES,
     timeout: TIMEOUT_MS,
     logger: { debug: toDebug, info: toDebug, warn: toDebug, error: toDebug },
-    resources: [ServiceTokens]
+    resources: [ServiceTokens, UserTokens, AccountTokens]
   });
 }
 

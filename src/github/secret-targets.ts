@@ -33,17 +33,15 @@ class OctokitSecretTarget implements SecretTarget {
   readonly keyScope: string;
   readonly variables: VariableStore | undefined;
   private readonly endpoints: SecretEndpoints;
-  private readonly organization:
-    { octokit: GitHubClient; org: string; access: OrganizationAccess } | undefined;
+  private readonly organization: OrganizationContext | undefined;
   private readonly visibilities = new Map<string, string | undefined>();
-  private readonly access = new Map<string, ResolvedAccess>();
 
   constructor(
     target: Target,
     keyScope: string,
     endpoints: SecretEndpoints,
     variables: VariableStore | undefined,
-    organization?: { octokit: GitHubClient; org: string; access: OrganizationAccess }
+    organization?: OrganizationContext
   ) {
     this.target = target;
     this.label = targetLabel(target);
@@ -68,7 +66,7 @@ class OctokitSecretTarget implements SecretTarget {
     const organization = this.organization;
     if (!organization) return;
     for (const name of names) {
-      this.access.set(
+      organization.resolved.set(
         name,
         await resolveAccess(
           organization.octokit,
@@ -86,10 +84,18 @@ class OctokitSecretTarget implements SecretTarget {
       secret_name: name,
       encrypted_value: sealed.encryptedValue,
       key_id: sealed.keyId,
-      ...this.access.get(name)
+      ...this.organization?.resolved.get(name)
     });
     return status === 201 ? 'created' : 'updated';
   }
+}
+
+/** An organization target's line access, and what it resolves to per secret name (in `prepare`). */
+interface OrganizationContext {
+  readonly octokit: GitHubClient;
+  readonly org: string;
+  readonly access: OrganizationAccess;
+  readonly resolved: Map<string, ResolvedAccess>;
 }
 
 const PAGE = { per_page: 100 } as const;
@@ -135,6 +141,12 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
     }
     case 'organization': {
       const org = { org: target.org };
+      const context: OrganizationContext = {
+        octokit,
+        org: target.org,
+        access: target.access,
+        resolved: new Map()
+      };
       return new OctokitSecretTarget(
         target,
         scope,
@@ -155,11 +167,11 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
               ...org,
               name,
               value,
-              visibility: target.access.visibility ?? 'private'
+              ...(context.resolved.get(name) ?? { visibility: 'private' })
             }),
           update: (name, value) => actions.updateOrgVariable({ ...org, name, value })
         }),
-        { octokit, org: target.org, access: target.access }
+        context
       );
     }
     case 'dependabot-repository': {
@@ -200,7 +212,7 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
             ).map((repo) => repo.id)
         },
         undefined,
-        { octokit, org: target.org, access: target.access }
+        { octokit, org: target.org, access: target.access, resolved: new Map() }
       );
     }
   }

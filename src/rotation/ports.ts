@@ -1,8 +1,11 @@
+import type { ApiTokenStatus } from '../cloudflare/api-token-check.js';
 import type { ServiceTokenStore } from '../cloudflare/service-tokens.js';
 import type { SecretTarget } from '../github/secret-targets.js';
 
 /** Everything the rotation talks to. Production wires the real adapters; tests pass in-memory ones. */
 export interface RotationPorts {
+  /** Verifies cloudflare-api-token itself (active, and when it expires). */
+  checkApiToken(): Promise<ApiTokenStatus>;
   readonly tokens: ServiceTokenStore;
   readonly targets: readonly SecretTarget[];
   /** Whether a repository is archived (read-only), for the check before anything changes. */

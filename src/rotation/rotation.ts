@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { DistributionError, ExpiryCheckError, VerificationError } from '../errors.js';
-import type { IssuedCredential, TargetState, TokenState } from '../model.js';
+import type { IssuedCredential, TokenState } from '../model.js';
 import { plan as decide, type Plan, type PlannedWrite } from '../plan.js';
 import type { Settings } from '../settings/settings.js';
 import { targetLabel } from '../settings/targets.js';
@@ -18,6 +18,14 @@ import type { RotationPorts } from './ports.js';
 import { failedOutcomes, type RunRecord } from './record.js';
 import { stage } from './stage.js';
 import type { PublicKey } from '../github/secret-targets.js';
+
+/** An annotation when the token that runs the action expires soon: the next rotation would fail. */
+function warnIfExpiring(what: string, expiresOn: Date | undefined, windowMs: number, now: Date): void {
+  if (!expiresOn || expiresOn.getTime() - now.getTime() > windowMs) return;
+  core.warning(
+    `${what} expires at ${expiresOn.toISOString()}: replace it before then, or rotations will fail.`
+  );
+}
 
 function describePlan(plan: Plan): void {
   core.info(
@@ -88,7 +96,7 @@ async function preflight(
     );
   }
   const open = writing.filter((target) => !archived.has(target));
-  await prepareWrites(open, [names.clientSecret, ...(names.clientIdAsVariable ? [] : [names.clientId])]);
+  await prepareWrites(open, [names.clientSecret, names.clientId]);
   return {
     writes: plan.writes.filter((write) => open.some((target) => target.target === write.target)),
     keys: await readPublicKeys(open)
@@ -126,15 +134,18 @@ export async function runRotation(
   };
   record.outcomes = ports.targets.map((target) => ({
     label: target.label,
+    clientIdAs: names.clientIdAsVariable && target.variables ? 'variable' : 'secret',
     clientId: 'unchanged',
     clientSecret: 'unchanged'
   }));
 
   const { token, targets } = await core.group('Observe the token and the targets', async () => {
-    const [found, states] = await Promise.all([
+    const [apiToken, found, states] = await Promise.all([
+      ports.checkApiToken(),
       findToken(settings, ports.tokens),
       observeTargets(ports.targets, names)
     ]);
+    warnIfExpiring('cloudflare-api-token', apiToken.expiresOn, settings.renewalWindowMs, ports.now());
     record.token = found;
     core.info(
       found
@@ -177,7 +188,7 @@ export async function runRotation(
         writes,
         { clientId: current.clientId, clientSecret: issued?.clientSecret },
         keys,
-        targets as TargetState[],
+        targets,
         names,
         ports,
         record

@@ -1,0 +1,41 @@
+import { APIError } from 'cloudflare/error';
+import { PermissionError } from '../errors.js';
+import type { TokenScope } from '../settings/settings.js';
+import { toCloudflareError } from './api-errors.js';
+import type { CloudflareClient } from './client.js';
+
+export interface ApiTokenStatus {
+  /** user: a token of a user; account: an account-owned token. */
+  readonly owner: 'user' | 'account';
+  readonly expiresOn: Date | undefined;
+}
+
+/**
+ * Preflight of `cloudflare-api-token` through the verify endpoints (no permission needed): a disabled or
+ * expired token fails the run before anything changes, and its own expiry can be reported. A user token
+ * verifies at /user/tokens/verify, an account-owned one only at /accounts/{id}/tokens/verify.
+ */
+export async function checkApiToken(client: CloudflareClient, scope: TokenScope): Promise<ApiTokenStatus> {
+  let response;
+  let owner: ApiTokenStatus['owner'] = 'user';
+  try {
+    response = await client.user.tokens.verify();
+  } catch (error) {
+    if (scope.kind !== 'account' || !(error instanceof APIError)) {
+      throw toCloudflareError(error, 'verify cloudflare-api-token', `${scope.kind} ${scope.id}`);
+    }
+    owner = 'account';
+    try {
+      response = await client.accounts.tokens.verify({ account_id: scope.id });
+    } catch (accountError) {
+      throw toCloudflareError(accountError, 'verify cloudflare-api-token', `${scope.kind} ${scope.id}`);
+    }
+  }
+  if (response.status !== 'active') {
+    throw new PermissionError(
+      `cloudflare-api-token is ${response.status} (token id ${response.id}).`,
+      'Create or re-enable an API token with Access: Service Tokens Write and update the secret that holds it.'
+    );
+  }
+  return { owner, expiresOn: response.expires_on ? new Date(response.expires_on) : undefined };
+}
