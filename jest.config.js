@@ -11,6 +11,7 @@ export default {
   },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testMatch: ['<rootDir>/__tests__/**/*.test.ts'],
+  // The end-to-end suite runs the committed bundle; `npm test` builds nothing, CI checks dist/ is fresh.
   collectCoverageFrom: ['src/**/*.ts'],
   testTimeout: 30000
 };

@@ -105,15 +105,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       return;
     }
     const [base, api] = prefix;
-    const apiReq = await readRequest(req, rawPath.slice(base.length) || '/', target);
+    const head = {
+      method: (req.method ?? 'GET').toUpperCase(),
+      path: rawPath.slice(base.length) || '/',
+      query: Object.fromEntries(new URLSearchParams(target.split('?')[1] ?? ''))
+    };
     if (api === 'control') {
-      send(res, await control.handle(apiReq));
+      send(res, await control.handle(await readRequest(req, head)));
       return;
     }
-    const record = log.start({ api, method: apiReq.method, path: apiReq.path, query: apiReq.query });
+    // Logged on arrival, before the body is read, so the timing covers the whole exchange.
+    const record = log.start({ api, ...head });
     res.on('close', () => {
       record.endedAt = preciseNow();
     });
+    const apiReq = await readRequest(req, head);
     const response = await respond(api, modules[api], apiReq, record);
     if (response === 'drop') {
       req.socket.destroy();
@@ -175,12 +181,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   };
 }
 
-async function readRequest(req: IncomingMessage, path: string, target: string): Promise<ApiRequest> {
+async function readRequest(
+  req: IncomingMessage,
+  head: Pick<ApiRequest, 'method' | 'path' | 'query'>
+): Promise<ApiRequest> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const text = Buffer.concat(chunks).toString('utf8');
-  const query = Object.fromEntries(new URLSearchParams(target.split('?')[1] ?? ''));
-  const base = { method: (req.method ?? 'GET').toUpperCase(), path, query, headers: req.headers };
+  const base = { ...head, headers: req.headers };
   if (text.trim() === '') return { ...base, body: undefined };
   try {
     return { ...base, body: JSON.parse(text) as unknown };

@@ -99,6 +99,8 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     expect(run.failed).toBe(false);
     expect(run.outputs.result).toBe('rotated');
     expect(fake.mutations()).toEqual([
+      // The write-permission probe: the unchanged client id, rewritten once per owner before anything changes.
+      'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID',
       `PUT cf/accounts/${ACCOUNT_ID}/access/service_tokens/${token.id}`,
       `POST cf/accounts/${ACCOUNT_ID}/access/service_tokens/${token.id}/rotate`,
       'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_SECRET',
@@ -135,7 +137,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     const run = await runAction(inputs({ 'account-id': '', 'zone-id': ZONE_ID, mode: 'rotate' }));
     expect(run.failed).toBe(false);
     expect(token.client_secret_version).toBe(5);
-    expect(fake.mutations().slice(0, 1)).toEqual([
+    expect(fake.mutations().filter((call) => call.includes(' cf/'))).toEqual([
       `PUT cf/zones/${ZONE_ID}/access/service_tokens/${token.id}`
     ]);
     expect(fake.secret(REPO, 'CF_ACCESS_CLIENT_SECRET')).toBe(token.secret);
@@ -290,7 +292,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     expect(run.failed).toBe(false);
     expect(run.stdout).toMatch(/secondary rate limit on PUT/);
     expect(
-      fake.calls.filter((call) => call === 'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_SECRET')
+      fake.calls.filter((call) => call === 'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID')
     ).toHaveLength(3);
   });
 
@@ -308,7 +310,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     expect(run.stdout).toMatch(
       /::error::Rotating service token 'svc' .* took effect, but its response was lost/
     );
-    expect(fake.mutations().filter((call) => call.startsWith('PUT gh'))).toEqual([]);
+    expect(fake.mutations().filter((call) => call.endsWith('CF_ACCESS_CLIENT_SECRET'))).toEqual([]);
   });
 
   it('reports a rotate that failed without effect as such, sent once', async () => {
@@ -330,7 +332,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     const run = await runAction(inputs({ 'token-id': token.id, mode: 'rotate' }));
     expect(run.failed).toBe(true);
     expect(run.stdout).toMatch(/changed while this run was reading its targets.*concurrency/);
-    expect(fake.mutations()).toEqual([]);
+    expect(fake.mutations()).toEqual(['PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID']);
   });
 
   it('fails check mode inside the window and passes it outside', async () => {
@@ -372,6 +374,22 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
       Date.now() + 23 * 3_600_000
     );
   });
+});
+
+it('fails before rotating when github-token may read but not write secrets', async () => {
+  const token = fake.seedToken();
+  fake.faults.push((method, path) =>
+    method === 'PUT' && path.startsWith('/repos/')
+      ? [403, { message: 'Resource not accessible by integration' }]
+      : undefined
+  );
+  const run = await runAction(inputs({ mode: 'rotate' }));
+  expect(run.failed).toBe(true);
+  expect(run.stdout).toMatch(
+    /::error::github-token could not write CF_ACCESS_CLIENT_ID to octo\/web \(403 Resource not accessible by integration\), so the token was not rotated/
+  );
+  expect(fake.mutations().filter((call) => call.includes(' cf/'))).toEqual([]);
+  expect(token.client_secret_version).toBe(1);
 });
 
 function cfErrorBody() {

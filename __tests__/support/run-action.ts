@@ -3,6 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jest } from '@jest/globals';
 import { setInputs } from './inputs.js';
+import { parseOutputFile } from '../../scripts/run-dist.ts';
+
+export { visibleLog } from '../../scripts/run-dist.ts';
 
 export interface ActionRun {
   outputs: Record<string, string>;
@@ -11,34 +14,10 @@ export interface ActionRun {
   failed: boolean;
 }
 
-/** Parses the GITHUB_OUTPUT file format (`name<<DELIMITER` … `DELIMITER`). */
-export function parseOutputFile(text: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const lines = text.split('\n');
-  for (let index = 0; index < lines.length; index++) {
-    const header = /^([^<]+)<<(.+)$/.exec(lines[index] as string);
-    if (!header) continue;
-    const [, name, delimiter] = header as unknown as [string, string, string];
-    const value: string[] = [];
-    while (++index < lines.length && lines[index] !== delimiter) value.push(lines[index] as string);
-    outputs[name] = value.join('\n');
-  }
-  return outputs;
-}
-
-/** Runs the action's run() in this process the way the runner would, capturing everything it prints. */
 // @actions/core caches the summary path on first use, so every run in this process shares the same files.
 const dir = mkdtempSync(join(tmpdir(), 'rotator-'));
 const outputFile = join(dir, 'output');
 const summaryFile = join(dir, 'summary');
-
-/** What the runner shows of stdout: `::add-mask::` commands are consumed by the runner, never printed. */
-export function visibleLog(stdout: string): string {
-  return stdout
-    .split('\n')
-    .filter((line) => !line.startsWith('::add-mask::'))
-    .join('\n');
-}
 
 export async function runAction(
   inputs: Record<string, string>,

@@ -4,7 +4,7 @@
 import { githubTime } from '../timestamps.ts';
 import type { Environment, Repository } from './repositories.ts';
 
-export function ownerJson(baseUrl: string, login: string, isOrganization: boolean): Record<string, unknown> {
+function ownerJson(baseUrl: string, login: string, isOrganization: boolean): Record<string, unknown> {
   const url = `${baseUrl}/users/${login}`;
   return {
     login,

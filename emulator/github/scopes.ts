@@ -32,12 +32,6 @@ export function scopeKey(scope: SecretScope | VariableScope): string {
   }
 }
 
-export function isOrganizationScope(
-  scope: SecretScope | VariableScope
-): scope is { kind: OrganizationSecretKind; org: string } {
-  return 'org' in scope;
-}
-
 /** GitHub stores secret and variable names upper-cased; this is both the lookup key and the listed name. */
 export function normalName(name: string): string {
   return name.toUpperCase();

@@ -6,11 +6,11 @@ import type { Router } from '../router.ts';
 import { githubTime } from '../timestamps.ts';
 import type { GitHubContext, Params } from './context.ts';
 import { objectBody } from './context.ts';
-import { GitHubError, notFound, unprocessable } from './errors.ts';
+import { conflict, notFound, unprocessable } from './errors.ts';
 import { paginate } from './pagination.ts';
 import { repositoryJson } from './repository-json.ts';
 import { nameProblem, scopeKey } from './scopes.ts';
-import type { SecretScope } from './scopes.ts';
+import type { OrganizationSecretKind, SecretScope } from './scopes.ts';
 import type { StoredSecret } from './secrets.ts';
 
 const SECRET_FAMILIES: Array<{ kind: SecretScope['kind']; base: string }> = [
@@ -89,11 +89,7 @@ export function addSecretRoutes(router: Router, ctx: GitHubContext): void {
               )
             }
           : {};
-      const outcome = secrets.put(scope, name, {
-        encryptedValue,
-        keyId,
-        ...withoutUndefined(organization)
-      });
+      const outcome = secrets.put(scope, name, { encryptedValue, keyId, ...organization });
       return outcome === 'created' ? json(201, {}) : { status: 204 };
     });
 
@@ -116,43 +112,37 @@ function addSelectedRepositoryRoutes(
   base: string
 ): void {
   const { secrets, repositories, tokens } = ctx.state;
-  const selectedSecret = (req: ApiRequest, p: Params, write: boolean) => {
-    const resolved = ctx.secretScope(kind, req, p);
-    if (write) ctx.requireWrite(resolved);
-    const secret = secrets.get(resolved.scope, p['secret_name'] ?? '');
+  const secretOf = (req: ApiRequest, p: Params, write: boolean) => {
+    const { org, token } = ctx.organization(req, p);
+    if (write) ctx.requireWrite({ token, repository: undefined });
+    const secret = secrets.get({ kind, org }, p['secret_name'] ?? '');
     if (!secret) throw notFound();
-    if (write && secret.visibility !== 'selected') throw new NotSelected();
-    return { ...resolved, secret };
+    return { org, token, secret };
   };
+  const notSelectedMessage =
+    "The secret's visibility is not 'selected'; set it to 'selected' before choosing repositories.";
 
   router.on('GET', `${base}/{secret_name}/repositories`, (req, p) => {
-    const { secret, token } = selectedSecret(req, p, false);
-    const all = secret.selectedRepositoryIds.flatMap((id) => {
-      const repo = repositories.repositoryById(id);
-      return repo ? [repo] : [];
-    });
-    const page = paginate(
-      all,
-      req.query,
-      { defaultPerPage: 30, maxPerPage: 100 },
-      `${ctx.state.baseUrl()}${req.path}`
-    );
+    const { secret, token } = secretOf(req, p, false);
+    const all = secret.selectedRepositoryIds.flatMap((id) => repositories.repositoryById(id) ?? []);
+    const url = `${ctx.state.baseUrl()}${req.path}`;
+    const page = paginate(all, req.query, { defaultPerPage: 30, maxPerPage: 100 }, url);
+    const repositoryOptions = { isOrganization: true, canPush: token.canWriteSecrets };
     return json(
       200,
       {
         total_count: all.length,
-        repositories: page.items.map((repo) =>
-          repositoryJson(ctx.state.baseUrl(), repo, { isOrganization: true, canPush: token.canWriteSecrets })
-        )
+        repositories: page.items.map((repo) => repositoryJson(ctx.state.baseUrl(), repo, repositoryOptions))
       },
       page.headers
     );
   });
 
   router.on('PUT', `${base}/{secret_name}/repositories`, (req, p) => {
-    const { secret, scope } = selectedSecret(req, p, true);
+    const { org, secret } = secretOf(req, p, true);
+    if (secret.visibility !== 'selected') throw conflict(notSelectedMessage);
     const ids = ctx.selectedRepositoryIds(
-      'org' in scope ? scope.org : '',
+      org,
       objectBody(req)['selected_repository_ids'],
       kind === 'dependabot-org'
     );
@@ -164,25 +154,13 @@ function addSelectedRepositoryRoutes(
   const single =
     (add: boolean) =>
     (req: ApiRequest, p: Params): ApiResponse => {
-      let selected;
-      try {
-        selected = selectedSecret(req, p, true);
-      } catch (error) {
-        // The contract documents this 409 without a body.
-        if (error instanceof NotSelected) return { status: 409 };
-        throw error;
-      }
-      const { secret, scope, token } = selected;
+      const { org, token, secret } = secretOf(req, p, true);
+      // The contract documents this 409 without a body.
+      if (secret.visibility !== 'selected') return { status: 409 };
       const id = Number(p['repository_id']);
       const repo = Number.isInteger(id) ? repositories.repositoryById(id) : undefined;
-      const org = 'org' in scope ? scope.org : '';
-      if (
-        !repo ||
-        repo.owner.toLowerCase() !== org.toLowerCase() ||
-        !tokens.canSeeRepository(token, repo.owner, repo.name)
-      ) {
-        throw notFound();
-      }
+      const inOrg = repo !== undefined && repo.owner.toLowerCase() === org.toLowerCase();
+      if (!inOrg || !tokens.canSeeRepository(token, repo.owner, repo.name)) throw notFound();
       const others = secret.selectedRepositoryIds.filter((existing) => existing !== id);
       secret.selectedRepositoryIds = add ? [...others, id] : others;
       return { status: 204 };
@@ -191,28 +169,17 @@ function addSelectedRepositoryRoutes(
   router.on('DELETE', `${base}/{secret_name}/repositories/{repository_id}`, single(false));
 }
 
-/** 409: repositories can only be chosen for a secret whose visibility is 'selected'. */
-class NotSelected extends GitHubError {
-  constructor() {
-    super(
-      409,
-      "The secret's visibility is not 'selected'; set it to 'selected' before choosing repositories."
-    );
-  }
-}
-
 function organizationFields(
   ctx: GitHubContext,
-  scope: SecretScope,
+  scope: { kind: OrganizationSecretKind; org: string },
   secret: StoredSecret
 ): Record<string, unknown> {
   const prefix = scope.kind === 'dependabot-org' ? 'dependabot' : 'actions';
-  const org = 'org' in scope ? scope.org : '';
   return {
     visibility: secret.visibility ?? 'private',
     ...(secret.visibility === 'selected'
       ? {
-          selected_repositories_url: `${ctx.state.baseUrl()}/orgs/${org}/${prefix}/secrets/${secret.name}/repositories`
+          selected_repositories_url: `${ctx.state.baseUrl()}/orgs/${scope.org}/${prefix}/secrets/${secret.name}/repositories`
         }
       : {})
   };
@@ -220,8 +187,4 @@ function organizationFields(
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): ApiResponse {
   return { status, body, headers };
-}
-
-function withoutUndefined<T extends Record<string, unknown>>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

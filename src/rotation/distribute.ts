@@ -30,7 +30,7 @@ async function attempt(
   }
 }
 
-function writeSecret(
+export function writeSecret(
   target: SecretTarget,
   name: string,
   plaintext: string,
@@ -47,6 +47,22 @@ function writeSecret(
  * that fails does not stop the others; each outcome is recorded. The client secret goes first: a client id
  * without its secret is no use, so it is skipped when the secret could not be written.
  */
+/** The client id goes into a variable where asked and the target has variables, else into a secret. */
+export function writeClientId(
+  target: SecretTarget,
+  state: TargetState | undefined,
+  clientId: string,
+  key: PublicKey,
+  names: SecretNames,
+  ports: RotationPorts
+): Promise<WriteStatus> {
+  const variables = names.clientIdAsVariable ? target.variables : undefined;
+  if (!variables) return writeSecret(target, names.clientId, clientId, key, ports);
+  return attempt(target, `variable ${names.clientId}`, () =>
+    variables.write(names.clientId, clientId, state?.clientIdVariable != null)
+  );
+}
+
 export async function distribute(
   writes: readonly PlannedWrite[],
   credential: Credential,
@@ -72,14 +88,9 @@ export async function distribute(
       );
     }
     if (write.clientId) {
-      const variables = names.clientIdAsVariable ? target.variables : undefined;
       outcome.clientId = outcome.clientSecret.startsWith('failed')
         ? 'skipped'
-        : variables
-          ? await attempt(target, `variable ${names.clientId}`, () =>
-              variables.write(names.clientId, credential.clientId, state?.clientIdVariable != null)
-            )
-          : await writeSecret(target, names.clientId, credential.clientId, key, ports);
+        : await writeClientId(target, state, credential.clientId, key, names, ports);
     }
     if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${writes.length} targets written.`);
   }

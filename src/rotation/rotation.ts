@@ -6,14 +6,8 @@ import type { Settings } from '../settings/settings.js';
 import { targetLabel } from '../settings/targets.js';
 import { distribute } from './distribute.js';
 import { extendGrace, revokePrevious } from './finish.js';
-import {
-  findArchived,
-  findToken,
-  observeTargets,
-  prepareWrites,
-  readPublicKeys,
-  type SecretNames
-} from './observe.js';
+import { findToken, observeTargets, type SecretNames } from './observe.js';
+import { preflight } from './preflight.js';
 import type { RotationPorts } from './ports.js';
 import { failedOutcomes, type RunRecord } from './record.js';
 import { stage } from './stage.js';
@@ -67,40 +61,6 @@ function recordDryRun(plan: Plan, record: RunRecord): void {
     if (write.clientId) outcome.clientId = 'planned';
   }
   record.steps.push('Dry run: nothing was changed.');
-}
-
-interface Preflight {
-  readonly writes: PlannedWrite[];
-  readonly keys: Map<string, PublicKey>;
-}
-
-/**
- * Everything the writes need, read before anything changes: archived repositories (reported as failed and
- * left out), the organization targets' access settings, and one public key per key scope.
- */
-async function preflight(
-  plan: Plan,
-  names: SecretNames,
-  ports: RotationPorts,
-  record: RunRecord
-): Promise<Preflight> {
-  const writing = ports.targets.filter((target) =>
-    plan.writes.some((write) => write.target === target.target)
-  );
-  const archived = await findArchived(writing, (owner, repo) => ports.isArchived(owner, repo));
-  for (const target of archived) {
-    const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
-    if (outcome) outcome.clientSecret = outcome.clientId = 'failed: archived repository';
-    core.warning(
-      `${target.label}: the repository is archived (read-only), so it is left out. Remove it from targets.`
-    );
-  }
-  const open = writing.filter((target) => !archived.has(target));
-  await prepareWrites(open, [names.clientSecret, names.clientId]);
-  return {
-    writes: plan.writes.filter((write) => open.some((target) => target.target === write.target)),
-    keys: await readPublicKeys(open)
-  };
 }
 
 function distributionError(record: RunRecord, failed: ReturnType<typeof failedOutcomes>): DistributionError {
@@ -170,8 +130,8 @@ export async function runRotation(
   if (settings.dryRun) return recordDryRun(plan, record);
 
   const { writes, keys } = plan.writes.length
-    ? await core.group('Preflight: repositories, access and public keys', () =>
-        preflight(plan, names, ports, record)
+    ? await core.group('Preflight: repositories, access, public keys and write permission', () =>
+        preflight(plan, token, targets, names, ports, record)
       )
     : { writes: [], keys: new Map<string, PublicKey>() };
   if (plan.writes.length && !writes.length) throw distributionError(record, failedOutcomes(record));

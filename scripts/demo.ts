@@ -1,0 +1,116 @@
+// `npm start`: a full rotation without any account. Starts the local emulator of Cloudflare and GitHub with
+// the demo fixture, runs the built action (dist/index.js) against it the way the runner does, prints the job
+// summary, and shows that every target now holds a secret that the emulated Access application accepts.
+
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startEmulator, type Emulator } from '../emulator/server.ts';
+import { DIST_ENTRY, runDist, visibleLog, type DistRun } from './run-dist.ts';
+import { summaryAsText } from './summary-text.ts';
+
+const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'emulator', 'fixtures', 'demo.json');
+const ACCOUNT = '0123456789abcdef0123456789abcdef';
+const TARGETS = [
+  { line: 'octo-org/web', ref: { kind: 'repo', owner: 'octo-org', repo: 'web' } },
+  {
+    line: 'octo-org/web@production',
+    ref: { kind: 'environment', owner: 'octo-org', repo: 'web', environment: 'production' }
+  },
+  { line: 'octo-org/api', ref: { kind: 'repo', owner: 'octo-org', repo: 'api' } }
+] as const;
+
+function inputs(emulator: Emulator, mode: string): Record<string, string> {
+  return {
+    'cloudflare-api-token': 'cf-demo-token',
+    'github-token': 'gh-demo-token',
+    'account-id': ACCOUNT,
+    'token-name': 'demo-service',
+    mode,
+    targets: TARGETS.map((target) => target.line).join('\n'),
+    'cloudflare-api-url': emulator.cloudflareApiUrl,
+    'github-api-url': emulator.githubApiUrl
+  };
+}
+
+/** Asks the emulated Access application, over HTTP, whether a credential gets in. */
+async function accessAnswers(emulator: Emulator, clientId: string, clientSecret: string): Promise<number> {
+  const response = await fetch(emulator.accessAppUrl, {
+    headers: { 'CF-Access-Client-Id': clientId, 'CF-Access-Client-Secret': clientSecret },
+    redirect: 'manual'
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+function show(title: string, run: DistRun): void {
+  console.log(
+    `\n=== ${title}: exit code ${run.exitCode}, result '${run.outputs.result ?? '-'}', ${Math.round(run.durationMs)} ms`
+  );
+  if (run.exitCode !== 0) console.log(visibleLog(run.stdout));
+  console.log(summaryAsText(run.summary));
+}
+
+async function checkTargets(emulator: Emulator, clientId: string): Promise<boolean> {
+  let allAccepted = true;
+  for (const target of TARGETS) {
+    const secret = emulator.github.secretPlaintext({ ...target.ref, name: 'CF_ACCESS_CLIENT_SECRET' });
+    const id = emulator.github.secretPlaintext({ ...target.ref, name: 'CF_ACCESS_CLIENT_ID' });
+    const status = secret && id ? await accessAnswers(emulator, id, secret) : 0;
+    const accepted = status === 200 && id === clientId;
+    allAccepted &&= accepted;
+    console.log(
+      `  ${accepted ? '✔' : '✘'} ${target.line.padEnd(26)} Access answers ${status || 'nothing (no secret)'}`
+    );
+  }
+  return allAccepted;
+}
+
+async function main(): Promise<number> {
+  if (!existsSync(DIST_ENTRY)) {
+    console.error('dist/index.js is missing: run `npm run build` first.');
+    return 1;
+  }
+  const emulator = await startEmulator({ fixture: FIXTURE, contractCheck: true });
+  try {
+    // The demo is paced like a real run but faster: the emulator has no rate limits to respect.
+    const env = { GITHUB_REPOSITORY: 'octo-org/web', ROTATOR_WRITE_INTERVAL_MS: '100' };
+    console.log(
+      `Emulator of Cloudflare and GitHub on ${emulator.url} (contract checks: ${emulator.contractCheck}).`
+    );
+
+    const created = await runDist({ inputs: inputs(emulator, 'auto'), env });
+    show('First run (mode auto): the token does not exist yet', created);
+    console.log('Each target, asked at the emulated Access application:');
+    const createdOk =
+      created.exitCode === 0 && (await checkTargets(emulator, created.outputs['client-id'] ?? ''));
+
+    const again = await runDist({ inputs: inputs(emulator, 'auto'), env });
+    show('Second run (mode auto): nothing to do', again);
+
+    const oldSecret =
+      emulator.github.secretPlaintext({ ...TARGETS[0].ref, name: 'CF_ACCESS_CLIENT_SECRET' }) ?? '';
+    const rotated = await runDist({ inputs: inputs(emulator, 'rotate'), env });
+    show('Third run (mode rotate): a new secret, the old one keeps working for the grace period', rotated);
+    console.log('Each target, asked at the emulated Access application:');
+    const rotatedOk =
+      rotated.exitCode === 0 && (await checkTargets(emulator, rotated.outputs['client-id'] ?? ''));
+    const oldStatus = await accessAnswers(emulator, rotated.outputs['client-id'] ?? '', oldSecret);
+    console.log(`  The previous secret still gets in during its grace period: Access answers ${oldStatus}.`);
+
+    const violations = emulator.contractViolations();
+    if (violations.length) console.log(`\nContract violations: ${JSON.stringify(violations, null, 2)}`);
+    const ok =
+      createdOk &&
+      again.outputs.result === 'unchanged' &&
+      rotatedOk &&
+      oldStatus === 200 &&
+      !violations.length;
+    console.log(ok ? '\nDemo finished: every target holds a working secret.' : '\nDemo FAILED: see above.');
+    return ok ? 0 : 1;
+  } finally {
+    await emulator.close();
+  }
+}
+
+process.exitCode = await main();

@@ -1,0 +1,98 @@
+import * as core from '@actions/core';
+import { PermissionError } from '../errors.js';
+import { githubHint } from '../github/api-errors.js';
+import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
+import type { TargetState, TokenState } from '../model.js';
+import type { Plan, PlannedWrite } from '../plan.js';
+import { findArchived, prepareWrites, readPublicKeys, type SecretNames } from './observe.js';
+import type { RotationPorts } from './ports.js';
+import type { RunRecord, TargetOutcome } from './record.js';
+import { writeClientId } from './distribute.js';
+
+export interface Preflight {
+  readonly writes: PlannedWrite[];
+  readonly keys: Map<string, PublicKey>;
+}
+
+/** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
+function ownerOf(target: SecretTarget): string {
+  return ('org' in target.target ? target.target.org : target.target.owner).toLowerCase();
+}
+
+/**
+ * Reading secrets does not prove that github-token may write them. Before a rotation, rewrite the client id
+ * (which does not change in a rotation, so the write is harmless) in the first target of each owner: a token
+ * without write access then fails the run while nothing has changed on Cloudflare.
+ */
+async function probeWriteAccess(
+  targets: readonly SecretTarget[],
+  token: TokenState,
+  states: readonly TargetState[],
+  keys: ReadonlyMap<string, PublicKey>,
+  names: SecretNames,
+  ports: RotationPorts,
+  outcomes: readonly TargetOutcome[]
+): Promise<Set<SecretTarget>> {
+  const probes = new Map<string, SecretTarget>();
+  for (const target of targets) if (!probes.has(ownerOf(target))) probes.set(ownerOf(target), target);
+  for (const target of probes.values()) {
+    const state = states.find((candidate) => candidate.target === target.target);
+    const status = await writeClientId(
+      target,
+      state,
+      token.clientId,
+      keys.get(target.keyScope) as PublicKey,
+      names,
+      ports
+    );
+    if (status.startsWith('failed')) {
+      const code = Number(/^failed: (\d{3})/.exec(status)?.[1]);
+      throw new PermissionError(
+        `github-token could not write ${names.clientId} to ${target.label} (${status.slice('failed: '.length)}), so the token was not rotated.`,
+        githubHint(code || undefined, target.label)
+      );
+    }
+    const outcome = outcomes.find((candidate) => candidate.label === target.label);
+    if (outcome) outcome.clientId = status;
+  }
+  return new Set(probes.values());
+}
+
+/**
+ * Everything the writes need, checked before anything changes: archived repositories (reported as failed
+ * and left out), the organization targets' access settings, one public key per key scope, and, before a
+ * rotation, that github-token may write.
+ */
+export async function preflight(
+  plan: Plan,
+  token: TokenState | undefined,
+  states: readonly TargetState[],
+  names: SecretNames,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<Preflight> {
+  const writing = ports.targets.filter((target) =>
+    plan.writes.some((write) => write.target === target.target)
+  );
+  const archived = await findArchived(writing, (owner, repo) => ports.isArchived(owner, repo));
+  for (const target of archived) {
+    const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
+    if (outcome) outcome.clientSecret = outcome.clientId = 'failed: archived repository';
+    core.warning(
+      `${target.label}: the repository is archived (read-only), so it is left out. Remove it from targets.`
+    );
+  }
+  const open = writing.filter((target) => !archived.has(target));
+  await prepareWrites(open, [names.clientSecret, names.clientId]);
+  const keys = await readPublicKeys(open);
+  const probed =
+    plan.action === 'rotate' && token
+      ? await probeWriteAccess(open, token, states, keys, names, ports, record.outcomes)
+      : new Set<SecretTarget>();
+  const writes = plan.writes
+    .filter((write) => open.some((target) => target.target === write.target))
+    .map((write) =>
+      [...probed].some((target) => target.target === write.target) ? { ...write, clientId: false } : write
+    );
+  return { writes, keys };
+}
