@@ -24,7 +24,8 @@ function createPorts(settings: Settings): RotationPorts {
   });
   const cloudflare = createCloudflareClient({
     apiToken: settings.cloudflareApiToken,
-    baseUrl: settings.cloudflareApiUrl
+    baseUrl: settings.cloudflareApiUrl,
+    timeoutMs: settings.timing.requestTimeoutMs
   });
   return {
     checkApiToken: () => checkApiToken(cloudflare, settings.scope),

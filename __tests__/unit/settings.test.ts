@@ -99,9 +99,19 @@ describe('readSettings', () => {
   it('reads the test timing knobs from the environment only', () => {
     const settings = settingsWith(
       {},
-      { ROTATOR_WRITE_INTERVAL_MS: '0', ROTATOR_RETRY_BASE_MS: '5', ROTATOR_VERIFY_TIMEOUT_MS: 'x' }
+      {
+        ROTATOR_WRITE_INTERVAL_MS: '0',
+        ROTATOR_RETRY_BASE_MS: '5',
+        ROTATOR_VERIFY_TIMEOUT_MS: 'x',
+        ROTATOR_REQUEST_TIMEOUT_MS: '2500'
+      }
     );
-    expect(settings.timing).toEqual({ writeIntervalMs: 0, retryBaseMs: 5, verifyTimeoutMs: 60_000 });
+    expect(settings.timing).toEqual({
+      writeIntervalMs: 0,
+      retryBaseMs: 5,
+      verifyTimeoutMs: 60_000,
+      requestTimeoutMs: 2500
+    });
   });
 
   it.each([

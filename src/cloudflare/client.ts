@@ -7,11 +7,11 @@ import { ServiceTokens } from 'cloudflare/resources/zero-trust/access/service-to
 export interface CloudflareClientOptions {
   readonly apiToken: string;
   readonly baseUrl: string;
+  readonly timeoutMs: number;
 }
 
 /** Reads are retried by the SDK (honouring Retry-After); create and rotate opt out per call. */
 export const READ_RETRIES = 3;
-const TIMEOUT_MS = 30_000;
 
 const toDebug = (message: string, ...rest: unknown[]): void =>
   core.debug(
@@ -28,7 +28,7 @@ export function createCloudflareClient(options: CloudflareClientOptions) {
     userServiceKey: null,
     baseURL: options.baseUrl,
     maxRetries: READ_RETRIES,
-    timeout: TIMEOUT_MS,
+    timeout: options.timeoutMs,
     logger: { debug: toDebug, info: toDebug, warn: toDebug, error: toDebug },
     resources: [ServiceTokens, UserTokens, AccountTokens]
   });

@@ -8,6 +8,17 @@ import type { Timing } from '../settings/settings.js';
 /** How often a rate-limited request is tried again before the target counts as failed. */
 const RATE_LIMIT_RETRIES = 4;
 
+/** fetch with a deadline per request; an abandoned request fails like a dropped connection and is retried. */
+function withTimeout(timeoutMs: number): typeof fetch {
+  return (input, init) => {
+    const deadline = AbortSignal.timeout(timeoutMs);
+    return fetch(input, {
+      ...init,
+      signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline
+    });
+  };
+}
+
 export interface OctokitSettings {
   readonly token: string;
   readonly baseUrl: string;
@@ -48,7 +59,9 @@ export function createOctokit(settings: OctokitSettings) {
       retry: {
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
         retryAfterBaseValue: settings.timing.retryBaseMs
-      }
+      },
+      // Octokit has no request timeout of its own: a hung connection would hold the run until the job's limit.
+      request: { fetch: withTimeout(settings.timing.requestTimeoutMs) }
     },
     retry,
     throttling

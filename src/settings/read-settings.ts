@@ -141,7 +141,8 @@ function readTiming(env: NodeJS.ProcessEnv): Timing {
   return {
     writeIntervalMs: number('ROTATOR_WRITE_INTERVAL_MS', DEFAULT_TIMING.writeIntervalMs),
     retryBaseMs: number('ROTATOR_RETRY_BASE_MS', DEFAULT_TIMING.retryBaseMs),
-    verifyTimeoutMs: number('ROTATOR_VERIFY_TIMEOUT_MS', DEFAULT_TIMING.verifyTimeoutMs)
+    verifyTimeoutMs: number('ROTATOR_VERIFY_TIMEOUT_MS', DEFAULT_TIMING.verifyTimeoutMs),
+    requestTimeoutMs: number('ROTATOR_REQUEST_TIMEOUT_MS', DEFAULT_TIMING.requestTimeoutMs)
   };
 }
 

@@ -50,6 +50,13 @@ export interface Timing {
   readonly retryBaseMs: number;
   /** How long to keep retrying `verify-url` while the new secret propagates. */
   readonly verifyTimeoutMs: number;
+  /** How long one HTTP request may take before it is abandoned (and, where safe, retried). */
+  readonly requestTimeoutMs: number;
 }
 
-export const DEFAULT_TIMING: Timing = { writeIntervalMs: 1000, retryBaseMs: 1000, verifyTimeoutMs: 60_000 };
+export const DEFAULT_TIMING: Timing = {
+  writeIntervalMs: 1000,
+  retryBaseMs: 1000,
+  verifyTimeoutMs: 60_000,
+  requestTimeoutMs: 30_000
+};
