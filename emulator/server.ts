@@ -137,7 +137,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   ): Promise<ApiResponse | 'drop'> {
     const fault = faults.next({ api, method: req.method, path: req.path });
     if (fault) record.fault = describeFault(fault);
-    if (fault?.delayMs) await sleep(fault.delayMs);
+    // Unreferenced: a held request must not keep a test process alive after close().
+    if (fault?.delayMs) await sleep(fault.delayMs, undefined, { ref: false });
     const contractApi = api === 'access' ? undefined : api;
     const rejected = contractApi && contracts.checkRequest(contractApi, req);
     if (rejected) return rejected;

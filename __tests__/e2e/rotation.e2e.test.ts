@@ -161,6 +161,17 @@ describe('dist/index.js against the emulator', () => {
     expect(changes(emu).filter((call) => !call.endsWith('/CF_ACCESS_CLIENT_ID'))).toEqual([]);
   });
 
+  it('abandons a request that hangs past the request timeout and tries it again', async () => {
+    emu.faults.add({ api: 'github', method: 'GET', path: /\/actions\/secrets$/, fault: { delayMs: 3000 } });
+    const result = await run(emu, { targets: 'octo-org/web' }, { ROTATOR_REQUEST_TIMEOUT_MS: '500' });
+    expect(result.exitCode).toBe(0);
+    const lists = emu
+      .requests()
+      .filter((request) => request.method === 'GET' && request.path.endsWith('/actions/secrets'));
+    expect(lists.length).toBe(2);
+    expect(result.durationMs).toBeLessThan(3000);
+  });
+
   it('prints no secret anywhere, even with the secret exposed as an output', async () => {
     const result = await run(emu, { 'expose-secret': 'true' });
     const secret = emu.cloudflare.tokens()[0]?.clientSecret ?? '';

@@ -62,6 +62,7 @@ export class FakeApis {
   readonly violations: string[] = [];
   /** Faults run before the normal handling; the first that returns a reply wins. */
   readonly faults: Fault[] = [];
+
   private readonly scopes = new Map<string, Scope>();
   private readonly knownRepositories = new Map<string, { id: number; archived: boolean }>();
   private readonly checker = loadContractChecker();
