@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { FakeApis, CLOUDFLARE_URL, GITHUB_URL, type FakeToken } from '../support/nock-apis.js';
-import { ACCOUNT_ID, ZONE_ID } from '../support/inputs.js';
+import { ACCOUNT_ID, ZONE_ID, validInputs } from '../support/inputs.js';
 import { runAction, visibleLog, type ActionRun } from '../support/run-action.js';
 import type { TargetEntry } from '../../src/report/outputs.js';
 
@@ -22,16 +22,7 @@ afterEach(() => {
 });
 
 function inputs(overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    'cloudflare-api-token': 'cf-test-token',
-    'github-token': 'gh-test-token',
-    'account-id': ACCOUNT_ID,
-    'token-name': 'svc',
-    targets: 'octo/web\nocto/web@production',
-    'cloudflare-api-url': CLOUDFLARE_URL,
-    'github-api-url': GITHUB_URL,
-    ...overrides
-  };
+  return validInputs({ 'cloudflare-api-url': CLOUDFLARE_URL, 'github-api-url': GITHUB_URL, ...overrides });
 }
 
 /** Every secret a test saw must not appear anywhere the action prints or writes (unless exposed). */
