@@ -169,7 +169,14 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
               value,
               ...(context.resolved.get(name) ?? { visibility: 'private' })
             }),
-          update: (name, value) => actions.updateOrgVariable({ ...org, name, value })
+          // PATCH leaves an existing variable's access alone unless the line sets one, which applies as to secrets.
+          update: (name, value) =>
+            actions.updateOrgVariable({
+              ...org,
+              name,
+              value,
+              ...(target.access.visibility && context.resolved.get(name))
+            })
         }),
         context
       );

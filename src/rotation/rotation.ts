@@ -73,7 +73,7 @@ function distributionError(record: RunRecord, failed: ReturnType<typeof failedOu
   return new DistributionError(
     `${failed.length} of ${record.outcomes.length} target(s) did not receive the new secret: ${list}.`,
     record.previousSecretValidUntil
-      ? `They still hold the previous secret, which works until ${record.previousSecretValidUntil.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`
+      ? `Each keeps what it held; the previous secret works until ${record.previousSecretValidUntil.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`
       : 'Fix the cause and re-run (mode auto writes the missing targets).'
   );
 }
