@@ -1,9 +1,10 @@
 import * as core from '@actions/core';
+import { DistributionError, VerificationError } from '../errors.js';
 import type { TokenState } from '../model.js';
 import { lastRotation } from '../plan.js';
 import type { Settings } from '../settings/settings.js';
 import type { RotationPorts } from './ports.js';
-import type { RunRecord } from './record.js';
+import { failedOutcomes, type RunRecord } from './record.js';
 
 /**
  * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),
@@ -55,5 +56,58 @@ export async function extendGrace(
       `Could not extend the previous secret's grace (${error instanceof Error ? error.message : String(error)}); it still ends at ${record.previousSecretValidUntil?.toISOString() ?? 'the time set at rotation'}.`
     );
     core.error(record.steps.at(-1) as string);
+  }
+}
+
+/** The run's failure when targets were not written: each named with its reason. */
+export function distributionError(record: RunRecord): DistributionError {
+  const failed = failedOutcomes(record);
+  const list = failed
+    .map(
+      (outcome) =>
+        `${outcome.label} (${outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId})`
+    )
+    .join(', ');
+  return new DistributionError(
+    `${failed.length} of ${record.outcomes.length} target(s) did not receive the new secret: ${list}.`,
+    record.previousSecretValidUntil
+      ? `Each keeps what it held; the previous secret works until ${record.previousSecretValidUntil.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`
+      : 'Fix the cause and re-run (mode auto writes the missing targets).'
+  );
+}
+
+export interface FinishInput {
+  readonly rotated: boolean;
+  /** The token as the rotation left it. */
+  readonly token: TokenState;
+  readonly verification: Error | undefined;
+}
+
+/**
+ * The last step: with every target written and the credential verified, end the grace when asked;
+ * otherwise keep the previous secret working longer (after a rotation) and fail, naming what went wrong.
+ */
+export async function finish(
+  input: FinishInput,
+  settings: Settings,
+  ports: RotationPorts,
+  record: RunRecord
+): Promise<void> {
+  const failed = failedOutcomes(record).length > 0;
+  await core.group('Finish', async () => {
+    if (!failed && !input.verification) {
+      if (settings.revokePrevious && input.rotated) await revokePrevious(input.token, ports, record);
+      else record.steps.push('Every target holds the new secret.');
+    } else if (input.rotated) {
+      await extendGrace(record.token ?? input.token, settings, ports, record);
+    }
+  });
+  if (failed) throw distributionError(record);
+  if (input.verification instanceof VerificationError) throw input.verification;
+  if (input.verification) {
+    throw new VerificationError(
+      `verify-url failed: ${input.verification.message}.`,
+      'Check the URL and its Access policy.'
+    );
   }
 }

@@ -5,11 +5,40 @@ import { toTargetReadError } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import type { TargetState, TokenState } from '../model.js';
 import type { Settings } from '../settings/settings.js';
+import type { RotationPorts } from './ports.js';
 import { targetRepository } from '../settings/targets.js';
 import { mapWithLimit } from '../util/map-limit.js';
 
 /** Reads may overlap a little; GitHub asks for writes one at a time, which the client enforces. */
 const READ_CONCURRENCY = 4;
+
+/** An annotation when the token that runs the action expires soon: the next rotation would fail. */
+function warnIfExpiring(what: string, expiresOn: Date | undefined, windowMs: number, now: Date): void {
+  if (!expiresOn || expiresOn.getTime() - now.getTime() > windowMs) return;
+  core.warning(
+    `${what} expires at ${expiresOn.toISOString()}: replace it before then, or rotations will fail.`
+  );
+}
+
+/** Everything read-only, at once: cloudflare-api-token itself, the service token, and every target. */
+export async function observe(
+  settings: Settings,
+  ports: RotationPorts,
+  names: SecretNames
+): Promise<{ token: TokenState | undefined; targets: TargetState[] }> {
+  const [apiToken, token, targets] = await Promise.all([
+    ports.checkApiToken(),
+    findToken(settings, ports.tokens),
+    observeTargets(ports.targets, names)
+  ]);
+  warnIfExpiring('cloudflare-api-token', apiToken.expiresOn, settings.renewalWindowMs, ports.now());
+  core.info(
+    token
+      ? `Found service token '${token.name}' (${token.id}) in ${ports.tokens.scopeLabel}.`
+      : `No service token named '${settings.tokenName}' in ${ports.tokens.scopeLabel}.`
+  );
+  return { token, targets };
+}
 
 /** Finds the service token by id (checking the name when both are given) or by a unique name. */
 export async function findToken(

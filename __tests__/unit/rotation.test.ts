@@ -1,0 +1,195 @@
+import { beforeEach, describe, expect, it, jest } from '@jest/globals';
+import { DistributionError, PermissionError, VerificationError } from '../../src/errors.js';
+import type { ServiceTokenStore } from '../../src/cloudflare/service-tokens.js';
+import type { SecretTarget } from '../../src/github/secret-targets.js';
+import type { IssuedCredential, SecretMetadata, TokenState } from '../../src/model.js';
+import type { RotationPorts } from '../../src/rotation/ports.js';
+import { newRunRecord } from '../../src/rotation/record.js';
+import { runRotation } from '../../src/rotation/rotation.js';
+import { DEFAULT_TIMING, type Settings } from '../../src/settings/settings.js';
+import type { Target } from '../../src/settings/targets.js';
+
+// The rotation against in-memory adapters: the protocol's decisions, without HTTP.
+jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+
+const DAY = 86_400_000;
+const NOW = new Date('2026-06-01T12:00:00.000Z');
+const at = (offset: number): Date => new Date(NOW.getTime() + offset);
+
+class MemoryTokens implements ServiceTokenStore {
+  readonly scopeLabel = 'account test';
+  readonly calls: string[] = [];
+  token: TokenState = {
+    id: 't1',
+    name: 'svc',
+    clientId: 'id.access',
+    createdAt: at(-100 * DAY),
+    updatedAt: at(-10 * DAY),
+    expiresAt: at(200 * DAY),
+    clientSecretVersion: 1,
+    previousSecretExpiresAt: null
+  };
+  get = (): Promise<TokenState> => Promise.resolve(this.token);
+  findByName = (): Promise<TokenState[]> => Promise.resolve([this.token]);
+  create = (): Promise<IssuedCredential> => Promise.reject(new Error('not expected'));
+  rotate = (token: TokenState, previous: Date): Promise<IssuedCredential> => {
+    this.calls.push('rotate');
+    this.token = { ...token, updatedAt: NOW, previousSecretExpiresAt: previous, clientSecretVersion: 2 };
+    return Promise.resolve({ token: this.token, clientSecret: 'new-secret' });
+  };
+  update = (
+    token: TokenState,
+    fields: { duration?: string; previousSecretExpiresAt?: Date }
+  ): Promise<TokenState> => {
+    this.calls.push(`update ${JSON.stringify(fields)}`);
+    this.token = {
+      ...token,
+      updatedAt: at(1000),
+      previousSecretExpiresAt: fields.previousSecretExpiresAt ?? token.previousSecretExpiresAt
+    };
+    return Promise.resolve(this.token);
+  };
+}
+
+class MemoryTarget implements SecretTarget {
+  readonly label: string;
+  readonly keyScope: string;
+  readonly variables = undefined;
+  readonly written = new Map<string, string>();
+  failWrites: string[] = [];
+  constructor(
+    readonly target: Target,
+    private readonly existing: Map<string, SecretMetadata>
+  ) {
+    this.label = 'repo' in target ? `${target.owner}/${target.repo}` : 'other';
+    this.keyScope = this.label;
+  }
+  publicKey = () => Promise.resolve({ keyId: 'k', key: 'key' });
+  secrets = () => Promise.resolve(this.existing);
+  prepare = () => Promise.resolve();
+  write = (name: string, sealed: { encryptedValue: string }): Promise<'created' | 'updated'> => {
+    if (this.failWrites.includes(name))
+      return Promise.reject(Object.assign(new Error('Forbidden'), { status: 403 }));
+    this.written.set(name, sealed.encryptedValue);
+    return Promise.resolve('updated');
+  };
+}
+
+function settings(overrides: Partial<Settings> = {}): Settings {
+  return {
+    cloudflareApiToken: 'x',
+    githubToken: 'y',
+    scope: { kind: 'account', id: 'a' },
+    tokenName: 'svc',
+    tokenId: undefined,
+    mode: 'auto',
+    renewalWindowMs: 30 * DAY,
+    duration: { forever: false, ms: 8760 * 3_600_000, text: '8760h' },
+    previousSecretGraceMs: 3_600_000,
+    revokePrevious: false,
+    verifyUrl: undefined,
+    githubToken: 'y',
+    targets: [],
+    clientIdAsVariable: false,
+    clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
+    clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
+    dryRun: false,
+    exposeSecret: false,
+    cloudflareApiUrl: 'http://127.0.0.1:1',
+    githubApiUrl: 'http://127.0.0.1:2',
+    timing: DEFAULT_TIMING,
+    ...overrides
+  } as Settings;
+}
+
+let tokens: MemoryTokens;
+let web: MemoryTarget;
+let api: MemoryTarget;
+let verify: jest.Mock<RotationPorts['verify']>;
+
+function ports(): RotationPorts {
+  return {
+    checkApiToken: () => Promise.resolve({ owner: 'user', expiresOn: undefined }),
+    tokens,
+    targets: [web, api],
+    isArchived: () => Promise.resolve(false),
+    seal: (plaintext) => Promise.resolve(`sealed(${plaintext})`),
+    verify,
+    now: () => NOW
+  };
+}
+
+beforeEach(() => {
+  tokens = new MemoryTokens();
+  const current = new Map([
+    ['CF_ACCESS_CLIENT_ID', { updatedAt: at(-99 * DAY) }],
+    ['CF_ACCESS_CLIENT_SECRET', { updatedAt: at(-10 * DAY + 60_000) }]
+  ]);
+  web = new MemoryTarget({ kind: 'repository', owner: 'o', repo: 'web' }, current);
+  api = new MemoryTarget({ kind: 'repository', owner: 'o', repo: 'api' }, current);
+  verify = jest.fn<RotationPorts['verify']>(() => Promise.resolve());
+});
+
+describe('runRotation with in-memory adapters', () => {
+  it('probes write access, rotates with the grace, writes every target, and ends the grace at the rotation time', async () => {
+    const record = newRunRecord();
+    await runRotation(settings({ mode: 'rotate', revokePrevious: true }), ports(), record);
+    expect(web.written.get('CF_ACCESS_CLIENT_ID')).toBe('sealed(id.access)');
+    expect(web.written.get('CF_ACCESS_CLIENT_SECRET')).toBe('sealed(new-secret)');
+    expect(api.written.get('CF_ACCESS_CLIENT_SECRET')).toBe('sealed(new-secret)');
+    expect(api.written.has('CF_ACCESS_CLIENT_ID')).toBe(false);
+    expect(tokens.calls).toEqual(['rotate', `update {"previousSecretExpiresAt":"${NOW.toISOString()}"}`]);
+    expect(record.previousSecretValidUntil).toEqual(NOW);
+  });
+
+  it('does not rotate when the probe cannot write', async () => {
+    web.failWrites = ['CF_ACCESS_CLIENT_ID'];
+    await expect(runRotation(settings({ mode: 'rotate' }), ports(), newRunRecord())).rejects.toThrow(
+      PermissionError
+    );
+    expect(tokens.calls).toEqual([]);
+  });
+
+  it('extends the grace and fails naming the target when one write fails', async () => {
+    api.failWrites = ['CF_ACCESS_CLIENT_SECRET'];
+    const record = newRunRecord();
+    await expect(
+      runRotation(settings({ mode: 'rotate', revokePrevious: true }), ports(), record)
+    ).rejects.toThrow(DistributionError);
+    expect(tokens.calls.at(-1)).toBe(`update {"previousSecretExpiresAt":"${at(3_600_000).toISOString()}"}`);
+    expect(record.outcomes.find((outcome) => outcome.label === 'o/api')?.clientSecret).toBe(
+      'failed: 403 Forbidden'
+    );
+  });
+
+  it('extends the grace and fails when verify-url refuses the new credential', async () => {
+    verify.mockRejectedValue(new VerificationError('refused.', 'Check the policy.'));
+    await expect(
+      runRotation(
+        settings({ mode: 'rotate', revokePrevious: true, verifyUrl: new URL('https://app.test') }),
+        ports(),
+        newRunRecord()
+      )
+    ).rejects.toThrow(VerificationError);
+    expect(verify).toHaveBeenCalledWith('id.access', 'new-secret');
+    expect(tokens.calls.at(-1)).toMatch(/previousSecretExpiresAt/);
+  });
+
+  it('fails when writing a missing client id fails, even without a rotation', async () => {
+    web = new MemoryTarget(
+      web.target,
+      new Map([['CF_ACCESS_CLIENT_SECRET', { updatedAt: at(-10 * DAY + 60_000) }]])
+    );
+    web.failWrites = ['CF_ACCESS_CLIENT_ID'];
+    await expect(runRotation(settings(), ports(), newRunRecord())).rejects.toThrow(DistributionError);
+    expect(tokens.calls).toEqual([]);
+  });
+
+  it('keeps the rotation time when a refresh comes after the grace is over', async () => {
+    tokens.token = { ...tokens.token, previousSecretExpiresAt: at(-9 * DAY) };
+    await runRotation(settings({ mode: 'refresh' }), ports(), newRunRecord());
+    expect(tokens.calls).toEqual([
+      `update {"duration":"8760h","previousSecretExpiresAt":"${at(-10 * DAY).toISOString()}"}`
+    ]);
+  });
+});
