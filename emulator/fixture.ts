@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import type { CloudflareFixture } from './cloudflare/api.ts';
+import { PERMISSIONS } from './cloudflare/permission-groups.ts';
 import type { GitHubFixture } from './github/api.ts';
 
 export interface Fixture {
@@ -37,20 +38,39 @@ const FIXTURE_SCHEMA = closed({
   cloudflare: closed({
     accounts: strings,
     zones: strings,
+    userId: string,
     apiTokens: {
       type: 'array',
       items: closed(
         {
           value: string,
           id: string,
-          permissions: {
+          name: string,
+          owner: { enum: ['user', 'account'] },
+          account: string,
+          permissions: { type: 'array', items: { enum: [...PERMISSIONS] } },
+          resources: strings,
+          policies: {
             type: 'array',
-            items: { enum: ['access:service_tokens:read', 'access:service_tokens:write'] }
+            items: closed(
+              {
+                id: string,
+                effect: { enum: ['allow', 'deny'] },
+                permission_groups: {
+                  type: 'array',
+                  items: closed({ id: string, name: string }),
+                  minItems: 1
+                },
+                resources: { type: 'object' }
+              },
+              ['effect', 'permission_groups', 'resources']
+            )
           },
+          condition: { type: 'object' },
           status: { enum: ['active', 'disabled', 'expired'] },
           expiresOn: time,
           notBefore: time,
-          resources: strings
+          issuedOn: time
         },
         ['value']
       )

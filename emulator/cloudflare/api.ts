@@ -4,16 +4,21 @@ import type { Clock } from '../clock.ts';
 import type { Fault } from '../faults.ts';
 import type { ApiModule, ApiRequest, ApiResponse } from '../http-types.ts';
 import { ApiTokenRegistry } from './api-tokens.ts';
-import type { ApiTokenFixture } from './api-tokens.ts';
+import type { ApiTokenFixture, ApiTokenSeed, ApiTokenSnapshot, IssuedApiToken } from './api-tokens.ts';
 import { ErrorCode, failure } from './envelope.ts';
 import { cloudflareApi } from './routes.ts';
 import { ServiceTokenStore } from './service-tokens.ts';
 import type { IssuedSecret, ServiceTokenSeed, ServiceTokenSnapshot } from './service-tokens.ts';
 
+/** The id of the one user the emulator has (resources "com.cloudflare.api.user.<id>") unless the fixture names one. */
+export const DEFAULT_USER_ID = '7c5dae5552338874e5053f2534d2767a';
+
 export interface CloudflareFixture {
   /** Account ids (32 hex characters, as Cloudflare's). */
   accounts?: string[];
   zones?: string[];
+  /** The user that owns user tokens; default DEFAULT_USER_ID. */
+  userId?: string;
   apiTokens?: ApiTokenFixture[];
   serviceTokens?: ServiceTokenSeed[];
 }
@@ -25,7 +30,15 @@ export class CloudflareApi implements ApiModule {
 
   constructor(clock: Clock, fixture: CloudflareFixture) {
     this.#store = new ServiceTokenStore(clock, fixture);
-    this.#apiTokens = new ApiTokenRegistry(clock, fixture.apiTokens);
+    this.#apiTokens = new ApiTokenRegistry(
+      clock,
+      {
+        userId: fixture.userId ?? DEFAULT_USER_ID,
+        ...(fixture.accounts ? { accounts: fixture.accounts } : {}),
+        ...(fixture.zones ? { zones: fixture.zones } : {})
+      },
+      fixture.apiTokens
+    );
     this.#handle = cloudflareApi(this.#store, this.#apiTokens);
     for (const seed of fixture.serviceTokens ?? []) this.#store.seed(seed);
   }
@@ -71,8 +84,33 @@ export class CloudflareApi implements ApiModule {
     return this.#store.seed(seed);
   }
 
+  /** The emulator's user, as in resources "com.cloudflare.api.user.<id>". */
+  get userId(): string {
+    return this.#apiTokens.userId;
+  }
+
+  /** All API tokens (fixture, seeded and created through the API) with their current values. */
+  apiTokens(): ApiTokenSnapshot[] {
+    return this.#apiTokens.snapshots();
+  }
+
+  apiToken(id: string): ApiTokenSnapshot | undefined {
+    return this.#apiTokens.snapshots().find((token) => token.id === id);
+  }
+
+  /** Puts an API token in place; the value is generated (cfut_/cfat_...) when not given. */
+  seedApiToken(seed: ApiTokenSeed = {}): IssuedApiToken {
+    return this.#apiTokens.seed(seed);
+  }
+
+  /** Would this bearer value be accepted right now (status, not_before/expires_on, IP condition)? */
+  apiTokenAuthenticates(value: string): boolean {
+    return this.#apiTokens.authenticates(value);
+  }
+
+  /** The older name of seedApiToken. */
   addApiToken(fixture: ApiTokenFixture): void {
-    this.#apiTokens.add(fixture);
+    this.#apiTokens.seed(fixture);
   }
 
   /** For the protected Access app: authenticates and records last_seen_at. */

@@ -24,3 +24,10 @@ export function newClientSecret(): string {
 export function newApiTokenId(): string {
   return randomBytes(16).toString('hex');
 }
+
+/** API token values in the current formats: "cfut_" (user-owned) or "cfat_" (account-owned) + 43 base62. */
+export function newApiTokenValue(owner: 'user' | 'account'): string {
+  let body = '';
+  for (let i = 0; i < 43; i += 1) body += BASE62[randomInt(BASE62.length)];
+  return `${owner === 'user' ? 'cfut' : 'cfat'}_${body}`;
+}

@@ -9,6 +9,8 @@ export const ErrorCode = {
   invalidApiToken: 1000,
   invalidInput: 1001,
   noRoute: 7003,
+  /** An API token used from an address its `condition.request.ip` excludes. */
+  tokenLocation: 9109,
   notFound: 12130,
   tokenInUse: 12139,
   rateLimited: 971,

@@ -1,8 +1,10 @@
-// HTTP surface of the emulated Cloudflare API (paths relative to /client/v4): token verify and Access
-// service tokens at account and zone scope. Rotate and refresh exist only at account scope, as in the real API.
+// HTTP surface of the emulated Cloudflare API (paths relative to /client/v4): API tokens (api-token-routes.ts)
+// and Access service tokens at account and zone scope. Rotate and refresh exist only at account scope, as in the
+// real API.
 
 import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import { Router } from '../router.ts';
+import { apiTokenRoutes } from './api-token-routes.ts';
 import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
 import { CloudflareError, ErrorCode, failure, invalidInput, success } from './envelope.ts';
 import type { ResultInfo } from './envelope.ts';
@@ -25,7 +27,7 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
     needed: CloudflarePermission
   ): TokenScope => {
     const token = apiTokens.authenticate(req.headers.authorization);
-    apiTokens.authorize(token, needed, id);
+    apiTokens.authorize(token, needed, kind === 'accounts' ? { kind: 'account', id } : { kind: 'zone', id });
     const scope: TokenScope = kind === 'accounts' ? { account: id } : { zone: id };
     if (!store.hasScope(scope)) {
       throw new CloudflareError(
@@ -39,18 +41,7 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
   const read: CloudflarePermission = 'access:service_tokens:read';
   const write: CloudflarePermission = 'access:service_tokens:write';
 
-  router.on('GET', '/user/tokens/verify', (req) => verified(apiTokens.verify(req.headers.authorization)));
-  router.on('GET', '/accounts/{account_id}/tokens/verify', (req, p) => {
-    const result = apiTokens.verify(req.headers.authorization);
-    if (!store.hasScope({ account: p['account_id'] ?? '' })) {
-      throw new CloudflareError(
-        404,
-        ErrorCode.noRoute,
-        'Could not route to /accounts, perhaps your object identifier is invalid?'
-      );
-    }
-    return verified(result);
-  });
+  apiTokenRoutes(router, apiTokens);
 
   for (const kind of ['accounts', 'zones'] as const) {
     const base = `/${kind}/{scope_id}/access/service_tokens`;
@@ -113,10 +104,6 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
       throw error;
     }
   };
-}
-
-function verified(result: Record<string, unknown>): ApiResponse {
-  return success(result, { messages: [{ code: 10000, message: 'This API Token is valid and active' }] });
 }
 
 function objectBody(req: ApiRequest): Record<string, unknown> {
