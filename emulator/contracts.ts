@@ -1,7 +1,11 @@
 // Checks requests and responses against the OpenAPI subsets in ../shared/contracts (read at run time, never
 // copied into the project). Used by the emulator's contract-check mode and directly by tests.
+// GitHub operations outside the subset (Dependabot secret lists, organization variables, ...) are checked
+// against GitHub's full official description from the npm package @octokit/openapi instead: the subset stays
+// the first authority, the full description is the second. Cloudflare has no such fallback.
 
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
@@ -41,6 +45,14 @@ export interface LoadContractOptions {
   notice?: (message: string) => void;
 }
 
+export interface ContractCheckerOptions {
+  /**
+   * GitHub's full description, checked when no operation of the github subset matches: a file path, or false
+   * for none. Default: the one in @octokit/openapi (see fullGitHubDescriptionPath).
+   */
+  fullGitHubDescription?: string | false;
+}
+
 const CONTRACT_FILES: Record<Api, string> = {
   cloudflare: 'cloudflare-tokens.openapi.json',
   github: 'github-secrets.openapi.json'
@@ -55,10 +67,15 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'
 type Spec = Record<string, unknown>;
 
 interface Operation {
+  /** Names the operation in the validator cache: its source, method and path template. */
+  key: string;
   method: string;
   template: PathTemplate;
   spec: Spec;
+  /** With their $refs resolved. */
   parameters: Spec[];
+  /** Inlines the description's local $refs (there are none in the subsets and the dereferenced description). */
+  inline: (value: unknown) => unknown;
 }
 
 let noticePrinted = false;
@@ -76,7 +93,7 @@ export function loadContractChecker(options: LoadContractOptions = {}): Contract
   }
   let checker = checkers.get(dir);
   if (!checker) {
-    checker = new OpenApiChecker({
+    checker = createContractChecker({
       cloudflare: readJson(join(dir, CONTRACT_FILES.cloudflare)),
       github: readJson(join(dir, CONTRACT_FILES.github))
     });
@@ -85,18 +102,79 @@ export function loadContractChecker(options: LoadContractOptions = {}): Contract
   return checker;
 }
 
+/**
+ * A checker of the given descriptions (an API without one has no contract), with GitHub's full description as
+ * the github fallback. Tests use it directly, e.g. to check the fallback where ../shared is absent.
+ */
+export function createContractChecker(
+  subsets: Partial<Record<Api, Spec>>,
+  options: ContractCheckerOptions = {}
+): ContractChecker {
+  const fallback = options.fullGitHubDescription ?? fullGitHubDescriptionPath();
+  return new OpenApiChecker({
+    cloudflare: [eagerSource('cloudflare contract', subsets.cloudflare)],
+    github: [
+      eagerSource('github contract', subsets.github),
+      ...(fallback ? [fullDescriptionSource(fallback)] : [])
+    ]
+  });
+}
+
+const OCTOKIT_OPENAPI_FILES = ['api.github.com.deref.json', 'api.github.com.json'];
+
+/**
+ * GitHub's full description of api.github.com in the @octokit/openapi package (a dev dependency): the
+ * dereferenced file when present, else the one with $refs (resolved on use). undefined when not installed.
+ */
+export function fullGitHubDescriptionPath(): string | undefined {
+  let packageDir: string;
+  try {
+    packageDir = dirname(createRequire(import.meta.url).resolve('@octokit/openapi/package.json'));
+  } catch {
+    return undefined;
+  }
+  return OCTOKIT_OPENAPI_FILES.map((file) => join(packageDir, 'generated', file)).find((path) =>
+    existsSync(path)
+  );
+}
+
+/** Where operations come from: a subset, or the full description (read on first use). */
+interface OperationSource {
+  /** By upper-case method. */
+  operations(): ReadonlyMap<string, Operation[]>;
+}
+
+function eagerSource(name: string, document: Spec | undefined): OperationSource {
+  const operations = operationsOf(document ?? {}, name);
+  return { operations: () => operations };
+}
+
+// The full description is 70 MB: parsed at most once per process and file, on the first request outside the subset.
+const fullDescriptions = new Map<string, ReadonlyMap<string, Operation[]>>();
+
+function fullDescriptionSource(path: string): OperationSource {
+  return {
+    operations: () => {
+      let operations = fullDescriptions.get(path);
+      if (!operations) {
+        operations = operationsOf(existsSync(path) ? readJson(path) : {}, `github ${path}`);
+        fullDescriptions.set(path, operations);
+      }
+      return operations;
+    }
+  };
+}
+
 class OpenApiChecker implements ContractChecker {
-  readonly #operations: Record<Api, Operation[]>;
-  readonly #validators = new Map<string, ValidateFunction>();
+  readonly #sources: Record<Api, OperationSource[]>;
+  /** null: the operation documents no JSON body there. */
+  readonly #validators = new Map<string, ValidateFunction | null>();
   // Bodies are checked as sent; parameters arrive as strings, so that instance coerces "2" to 2 first.
   readonly #bodyAjv = createAjv(false);
   readonly #paramAjv = createAjv(true);
 
-  constructor(documents: Record<Api, Spec>) {
-    this.#operations = {
-      cloudflare: operationsOf(documents.cloudflare),
-      github: operationsOf(documents.github)
-    };
+  constructor(sources: Record<Api, OperationSource[]>) {
+    this.#sources = sources;
   }
 
   checkRequest(api: Api, req: RequestToCheck): string[] {
@@ -123,23 +201,24 @@ class OpenApiChecker implements ContractChecker {
       // An undocumented error status is therefore allowed; an undocumented success status is not.
       return res.status >= 400 ? [] : [`${label}: status ${res.status} is not documented for this operation`];
     }
-    const schema = jsonSchemaOf(asSpec(responses[key])['content']);
-    if (schema === undefined) {
+    const validate = this.#validator(`${operation.key} response ${key}`, () =>
+      jsonSchemaOf(asSpec(operation.inline(responses[key]))['content'])
+    );
+    if (validate === null) {
       return isEmptyBody(res.body) ? [] : [`${label}: expected no response body`];
     }
     if (res.body === undefined) return [`${label}: response body is missing`];
-    const validate = this.#validator(
-      `${operation.method} ${operation.template.text} response ${key}`,
-      () => schema
-    );
     return errorsOf(validate, res.body, `${label}: response body`);
   }
 
+  /** The operation of the first source that has one (the subset, then GitHub's full description). */
   #find(api: Api, method: string, path: string) {
     const upper = method.toUpperCase();
-    const candidates = this.#operations[api].filter((op) => op.method === upper);
-    const match = bestMatch(candidates, (op) => op.template, path);
-    return match && { operation: match.candidate, params: match.params };
+    for (const source of this.#sources[api]) {
+      const match = bestMatch(source.operations().get(upper) ?? [], (op) => op.template, path);
+      if (match) return { operation: match.candidate, params: match.params };
+    }
+    return undefined;
   }
 
   #checkParameters(
@@ -153,7 +232,7 @@ class OpenApiChecker implements ContractChecker {
     );
     if (declared.length === 0) return [];
     const validate = this.#validator(
-      `${operation.method} ${operation.template.text} ${location}`,
+      `${operation.key} ${location}`,
       () => ({
         type: 'object',
         properties: Object.fromEntries(
@@ -162,7 +241,7 @@ class OpenApiChecker implements ContractChecker {
         required: declared.filter((p) => p['required'] === true).map((p) => p['name'] as string)
       }),
       this.#paramAjv
-    );
+    ) as ValidateFunction;
     return errorsOf(validate, { ...values }, `${label}: ${location} parameter`);
   }
 
@@ -171,19 +250,19 @@ class OpenApiChecker implements ContractChecker {
     if (requestBody === undefined) {
       return isEmptyBody(body) ? [] : [`${label}: the operation takes no request body`];
     }
-    const spec = asSpec(requestBody);
+    const spec = asSpec(operation.inline(requestBody));
     if (body === undefined) return spec['required'] === true ? [`${label}: request body is required`] : [];
-    const schema = jsonSchemaOf(spec['content']);
-    if (schema === undefined) return [];
-    const validate = this.#validator(`${operation.method} ${operation.template.text} request`, () => schema);
-    return errorsOf(validate, body, `${label}: request body`);
+    const validate = this.#validator(`${operation.key} request`, () => jsonSchemaOf(spec['content']));
+    return validate === null ? [] : errorsOf(validate, body, `${label}: request body`);
   }
 
-  #validator(key: string, schema: () => unknown, ajv: Ajv = this.#bodyAjv): ValidateFunction {
+  /** Compiled once per operation and place, on first use; null when there is no JSON schema to check. */
+  #validator(key: string, schema: () => unknown, ajv: Ajv = this.#bodyAjv): ValidateFunction | null {
     const cacheKey = `${ajv === this.#paramAjv ? 'param' : 'body'} ${key}`;
     let validate = this.#validators.get(cacheKey);
-    if (!validate) {
-      validate = ajv.compile(schema() as object);
+    if (validate === undefined) {
+      const compiled = schema();
+      validate = compiled === undefined ? null : ajv.compile(compiled as object);
       this.#validators.set(cacheKey, validate);
     }
     return validate;
@@ -198,29 +277,69 @@ function createAjv(coerceTypes: boolean): Ajv {
   return ajv;
 }
 
-function operationsOf(document: Spec): Operation[] {
-  const operations: Operation[] = [];
+/** The document's operations by upper-case method; `source` keeps validator cache keys apart. */
+function operationsOf(document: Spec, source: string): Map<string, Operation[]> {
+  const inline = refInliner(document);
+  const operations = new Map<string, Operation[]>();
   for (const [path, item] of Object.entries(asSpec(document['paths']))) {
-    const pathItem = asSpec(item);
-    const shared = asList(pathItem['parameters']);
+    // Only the path item's own $ref is followed here; operations are inlined piece by piece when checked.
+    const pathItem = asSpec(typeof asSpec(item)['$ref'] === 'string' ? inline(item) : item);
+    const shared = asList(inline(pathItem['parameters']));
+    const template = compileTemplate(path);
     for (const method of HTTP_METHODS) {
       const spec = pathItem[method];
       if (spec === undefined) continue;
-      const own = asList(asSpec(spec)['parameters']);
+      const own = asList(inline(asSpec(spec)['parameters']));
       // Operation-level parameters override path-level ones with the same name and location.
       const parameters = [
         ...shared.filter((p) => !own.some((o) => o['name'] === p['name'] && o['in'] === p['in'])),
         ...own
       ];
-      operations.push({
-        method: method.toUpperCase(),
-        template: compileTemplate(path),
+      const upper = method.toUpperCase();
+      const sameMethod = operations.get(upper) ?? [];
+      sameMethod.push({
+        key: `${source} ${upper} ${path}`,
+        method: upper,
+        template,
         spec: asSpec(spec),
-        parameters
+        parameters,
+        inline
       });
+      operations.set(upper, sameMethod);
     }
   }
   return operations;
+}
+
+/**
+ * Inlines local references ("#/components/schemas/x") so that ajv sees plain schemas. A reference met again
+ * inside its own expansion (a recursive schema) becomes {}: anything is accepted there. Documents without
+ * components (the dereferenced description) are returned as they are.
+ */
+function refInliner(document: Spec): (value: unknown) => unknown {
+  if (document['components'] === undefined) return (value) => value;
+  const walk = (value: unknown, expanding: ReadonlySet<string>): unknown => {
+    if (Array.isArray(value)) return value.map((item) => walk(item, expanding));
+    if (typeof value !== 'object' || value === null) return value;
+    const ref = (value as Spec)['$ref'];
+    if (typeof ref === 'string') {
+      if (expanding.has(ref) || !ref.startsWith('#/')) return {};
+      return walk(pointer(document, ref), new Set([...expanding, ref]));
+    }
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, walk(item, expanding)]));
+  };
+  return (value) => walk(value, new Set());
+}
+
+/** The value at a local JSON pointer ("#/components/schemas/a~1b"), or {} when there is none. */
+function pointer(document: Spec, ref: string): unknown {
+  let value: unknown = document;
+  for (const raw of ref.slice(2).split('/')) {
+    const key = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    value = asSpec(value)[key];
+    if (value === undefined) return {};
+  }
+  return value;
 }
 
 function jsonSchemaOf(content: unknown): unknown {

@@ -66,6 +66,11 @@ export class TargetReadError extends RotatorError {
   }
 }
 
+/** The only targets that needed a new secret are in archived (read-only) repositories. */
+export class ArchivedTargetError extends RotatorError {
+  readonly kind = 'archived-target';
+}
+
 /** One or more targets did not receive the new secret. */
 export class DistributionError extends RotatorError {
   readonly kind = 'distribution';

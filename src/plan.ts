@@ -33,6 +33,11 @@ export interface Plan {
   readonly expiryProblem: string | undefined;
   /** Targets whose client secret is missing or older than the last rotation. */
   readonly staleTargets: readonly string[];
+  /**
+   * When an auto-mode rotation is due only because these targets lack the current secret (the token is not
+   * expiring): if none of them can be written, rotating would change nothing for them.
+   */
+  readonly rotationOnlyFor: readonly Target[];
 }
 
 export interface PlanInput {
@@ -103,7 +108,8 @@ function planMissingToken(input: PlanInput): Plan {
     reasons: [`no service token named '${input.tokenName}' exists`],
     writes: allWrites(input.targets, () => true),
     expiryProblem: undefined,
-    staleTargets: []
+    staleTargets: [],
+    rotationOnlyFor: []
   };
 }
 
@@ -119,7 +125,7 @@ export function plan(input: PlanInput): Plan {
   );
   const expiring = isExpiring(token, now, input.renewalWindowMs);
   const expiry = describeExpiry(token, now);
-  const base = { staleTargets, expiryProblem: undefined };
+  const base = { staleTargets, expiryProblem: undefined, rotationOnlyFor: [] };
 
   switch (input.mode) {
     case 'check':
@@ -160,6 +166,7 @@ export function plan(input: PlanInput): Plan {
       if (reasons.length) {
         return {
           ...base,
+          rotationOnlyFor: expiring ? [] : stale.map((state) => state.target),
           action: 'rotate',
           renew: expiring,
           result: 'rotated',

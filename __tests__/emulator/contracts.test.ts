@@ -69,8 +69,8 @@ describeWithContracts('contract checker', () => {
   });
 
   it('reports operations the contract does not have', () => {
-    expect(checker.checkRequest('github', { method: 'GET', path: '/orgs/o/actions/variables' })).toEqual([
-      'no contract for GET /orgs/o/actions/variables'
+    expect(checker.checkRequest('github', { method: 'GET', path: '/orgs/o/no/such/thing' })).toEqual([
+      'no contract for GET /orgs/o/no/such/thing'
     ]);
     expect(
       checker.checkResponse('cloudflare', {

@@ -257,7 +257,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
       started + 2 * 3_600_000
     );
     expect(run.stdout).toMatch(
-      /::error::1 of 2 target\(s\) did not receive the new secret: octo\/web@production \(failed: 404 Not Found\)/
+      /::error::1 of 2 target\(s\) did not receive the new secret: octo\/web@production \(404 Not Found\)/
     );
     expect(entries(run)).toContainEqual({
       target: 'octo/web@production',
@@ -331,7 +331,8 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     const failing = await runAction(inputs({ mode: 'check' }));
     expect(failing.failed).toBe(true);
     expect(failing.outputs.result).toBe('checked');
-    expect(failing.stdout).toMatch(/::warning::Service token 'svc' .* expires at/);
+    expect(failing.stdout).toMatch(/::error::Service token 'svc' .* expires at/);
+    expect(failing.stdout).not.toMatch(/::warning::Service token/);
     const passing = await runAction(inputs({ mode: 'check', 'min-days-for-renewal': '1' }));
     expect(passing.failed).toBe(false);
     expect(fake.mutations()).toEqual([]);
@@ -380,6 +381,19 @@ it('fails before rotating when github-token may read but not write secrets', asy
     /::error::github-token could not write CF_ACCESS_CLIENT_ID to octo\/web \(403 Resource not accessible by integration\), so the token was not rotated/
   );
   expect(fake.mutations().filter((call) => call.includes(' cf/'))).toEqual([]);
+  expect(token.client_secret_version).toBe(1);
+});
+
+it('does not rotate when the only targets lacking the secret are archived', async () => {
+  const token = fake.seedToken();
+  seedCurrentTargets(token);
+  fake.addRepository('octo/old', [], true);
+  const run = await runAction(inputs({ targets: 'octo/web\nocto/web@production\nocto/old' }));
+  expect(run.failed).toBe(true);
+  expect(run.stdout).toMatch(
+    /::error::Not rotated: the only targets without the current secret are in archived \(read-only\) repositories: octo\/old\./
+  );
+  expect(fake.mutations()).toEqual([]);
   expect(token.client_secret_version).toBe(1);
 });
 

@@ -57,10 +57,11 @@ class MemoryTarget implements SecretTarget {
   readonly variables = undefined;
   readonly written = new Map<string, string>();
   failWrites: string[] = [];
-  constructor(
-    readonly target: Target,
-    private readonly existing: Map<string, SecretMetadata>
-  ) {
+  readonly target: Target;
+  private readonly existing: Map<string, SecretMetadata>;
+  constructor(target: Target, existing: Map<string, SecretMetadata>) {
+    this.target = target;
+    this.existing = existing;
     this.label = 'repo' in target ? `${target.owner}/${target.repo}` : 'other';
     this.keyScope = this.label;
   }
@@ -88,7 +89,6 @@ function settings(overrides: Partial<Settings> = {}): Settings {
     previousSecretGraceMs: 3_600_000,
     revokePrevious: false,
     verifyUrl: undefined,
-    githubToken: 'y',
     targets: [],
     clientIdAsVariable: false,
     clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
@@ -99,7 +99,7 @@ function settings(overrides: Partial<Settings> = {}): Settings {
     githubApiUrl: 'http://127.0.0.1:2',
     timing: DEFAULT_TIMING,
     ...overrides
-  } as Settings;
+  };
 }
 
 let tokens: MemoryTokens;

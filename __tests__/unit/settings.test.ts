@@ -118,7 +118,7 @@ describe('readSettings', () => {
     [{ 'cloudflare-api-token': '' }, 'cloudflare-api-token', /is required/],
     [{ 'github-token': '' }, 'github-token', /is required/],
     [{ 'zone-id': ZONE_ID }, 'account-id', /together with zone-id/],
-    [{ 'account-id': '' }, 'account-id', /both empty/],
+    [{ 'account-id': '' }, 'account-id', /is not set, and neither is zone-id/],
     [{ 'account-id': 'my-account' }, 'account-id', /not a Cloudflare id/],
     [{ 'account-id': '', 'zone-id': '123' }, 'zone-id', /not a Cloudflare id/],
     [{ 'token-name': '' }, 'token-name', /token-id is not set/],

@@ -1,5 +1,5 @@
 // Actions variable endpoints at repository, environment and organization scope
-// (organization variables are not in the contract; they follow GitHub's REST documentation).
+// (organization variables are outside the contract subset; they are checked against @octokit/openapi).
 
 import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import type { Router } from '../router.ts';

@@ -22,7 +22,8 @@ function cloudflareDetail(error: APIError<number | undefined>): string {
     .map((item) => `${item.code ?? ''} ${item.message ?? ''}`.trim())
     .filter(Boolean)
     .join('; ');
-  return details || error.message;
+  // Without Cloudflare's error list, the SDK message starts with the status the caller prints anyway.
+  return details || error.message.replace(/^\d{3}\s+/, '');
 }
 
 /** Turns an SDK error into the action's error for `what` (e.g. "rotate service token abc in account 123"). */

@@ -17,13 +17,24 @@ export function githubReason(error: unknown): string {
   return status ? `${status} ${text}` : (text ?? 'unknown error');
 }
 
+/** The fine-grained permission a place needs, from its target label. */
+function permissionFor(place: string): string {
+  if (place.startsWith('dependabot:org:'))
+    return "the organization permission 'Dependabot secrets: Read and write'";
+  if (place.startsWith('dependabot:')) return "'Dependabot secrets: Read and write'";
+  if (place.startsWith('org:'))
+    return "the organization permissions 'Secrets: Read and write' and 'Variables: Read and write'";
+  if (place.includes('@')) return "'Environments: Read and write' and 'Secrets: Read and write'";
+  return "'Secrets: Read and write' (and 'Variables: Read and write' with client-id-as-variable)";
+}
+
 /** What to do about a GitHub failure on `place` (a target label), by status. */
 export function githubHint(status: number | undefined, place: string): string {
   switch (status) {
     case 401:
       return 'github-token was rejected: check that it is valid and not expired.';
     case 403:
-      return `Give github-token 'Secrets: Read and write' on ${place} (environments also need 'Environments: Read and write'); the workflow's GITHUB_TOKEN cannot write secrets.`;
+      return `Give github-token ${permissionFor(place)} on ${place}; the workflow's GITHUB_TOKEN cannot write secrets.`;
     case 404:
       return `Check that ${place} exists and that github-token can see it.`;
     case 422:

@@ -1,6 +1,25 @@
 import type { OrganizationAccess, Visibility } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';
 
+/** Repository ids by lower-case name, shared by the secrets of one target line. */
+export type RepositoryIdCache = Map<string, Promise<number>>;
+
+/** One read per repository, however many secrets of the line need its id. */
+function repositoryId(
+  octokit: GitHubClient,
+  cache: RepositoryIdCache,
+  owner: string,
+  repo: string
+): Promise<number> {
+  const key = repo.toLowerCase();
+  let id = cache.get(key);
+  if (!id) {
+    id = octokit.rest.repos.get({ owner, repo }).then(({ data }) => data.id);
+    cache.set(key, id);
+  }
+  return id;
+}
+
 export interface ResolvedAccess {
   readonly visibility: Visibility;
   readonly selected_repository_ids?: number[];
@@ -15,14 +34,14 @@ export async function resolveAccess(
   org: string,
   line: OrganizationAccess,
   existingVisibility: string | undefined,
-  existingRepositoryIds: () => Promise<number[]>
+  existingRepositoryIds: () => Promise<number[]>,
+  cache: RepositoryIdCache = new Map()
 ): Promise<ResolvedAccess> {
   const visibility = line.visibility ?? (existingVisibility as Visibility | undefined) ?? 'private';
   if (visibility !== 'selected') return { visibility };
   if (line.repositories) {
     const ids = [];
-    for (const repo of line.repositories)
-      ids.push((await octokit.rest.repos.get({ owner: org, repo })).data.id);
+    for (const repo of line.repositories) ids.push(await repositoryId(octokit, cache, org, repo));
     return { visibility, selected_repository_ids: ids };
   }
   return { visibility, selected_repository_ids: await existingRepositoryIds() };

@@ -2,7 +2,7 @@ import type { SecretMetadata } from '../model.js';
 import type { OrganizationAccess, Target } from '../settings/targets.js';
 import { targetLabel } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';
-import { resolveAccess, type ResolvedAccess } from './organization-access.js';
+import { resolveAccess, type RepositoryIdCache, type ResolvedAccess } from './organization-access.js';
 import type { PublicKey, SealedSecret, SecretTarget, VariableStore } from './secret-target.js';
 import { OctokitVariableStore } from './variables.js';
 
@@ -65,6 +65,7 @@ class OctokitSecretTarget implements SecretTarget {
   async prepare(names: readonly string[]): Promise<void> {
     const organization = this.organization;
     if (!organization) return;
+    const repositoryIds: RepositoryIdCache = new Map();
     for (const name of names) {
       organization.resolved.set(
         name,
@@ -73,7 +74,8 @@ class OctokitSecretTarget implements SecretTarget {
           organization.org,
           organization.access,
           this.visibilities.get(name),
-          () => this.endpoints.selectedRepositoryIds?.(name) ?? Promise.resolve([])
+          () => this.endpoints.selectedRepositoryIds?.(name) ?? Promise.resolve([]),
+          repositoryIds
         )
       );
     }

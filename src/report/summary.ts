@@ -1,10 +1,18 @@
 import * as core from '@actions/core';
 import type { RotatorError } from '../errors.js';
-import type { RunRecord } from '../rotation/record.js';
+import type { RunRecord, TargetOutcome } from '../rotation/record.js';
 import type { Settings } from '../settings/settings.js';
 import { resultOf, targetEntries } from './outputs.js';
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+
+const KIND_NAMES: Record<TargetOutcome['kind'], string> = {
+  repository: 'repository',
+  environment: 'environment',
+  organization: 'organization',
+  'dependabot-repository': 'Dependabot (repository)',
+  'dependabot-organization': 'Dependabot (organization)'
+};
 
 function statusCell(status: string): string {
   if (status.startsWith('failed')) return `❌ ${status}`;
@@ -29,20 +37,27 @@ export async function writeSummary(
       : `Service token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
     `Expires: ${token ? (token.expiresAt ? token.expiresAt.toISOString() : 'never') : 'unknown'}`
   ];
-  if (record.previousSecretValidUntil)
-    facts.push(`Previous secret valid until: ${record.previousSecretValidUntil.toISOString()}`);
+  const previous = record.previousSecretValidUntil;
+  if (previous) {
+    facts.push(
+      `Previous secret ${previous.getTime() > Date.now() ? 'valid until' : 'ended at'}: ${previous.toISOString()}`
+    );
+  }
   if (record.plan)
     facts.push(escapeHtml(`Plan: ${record.plan.action}, because ${record.plan.reasons.join('; ')}`));
   summary.addList(facts);
   if (record.steps.length) summary.addHeading('Steps', 3).addList(record.steps.map(escapeHtml));
   if (record.outcomes.length) {
+    const kinds = new Map(record.outcomes.map((outcome) => [outcome.label, KIND_NAMES[outcome.kind]]));
     summary.addHeading('Targets', 3).addTable([
       [
+        { data: 'Kind', header: true },
         { data: 'Target', header: true },
         { data: 'Secret', header: true },
         { data: 'Status', header: true }
       ],
       ...targetEntries(record, settings).map((entry) => [
+        kinds.get(entry.target) ?? '',
         escapeHtml(entry.target),
         entry.secret,
         escapeHtml(statusCell(entry.status))

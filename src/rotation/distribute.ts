@@ -42,11 +42,6 @@ export function writeSecret(
   );
 }
 
-/**
- * Writes the planned secrets, one target after another (the client paces and retries each write). A target
- * that fails does not stop the others; each outcome is recorded. The client secret goes first: a client id
- * without its secret is no use, so it is skipped when the secret could not be written.
- */
 /** The client id goes into a variable where asked and the target has variables, else into a secret. */
 export function writeClientId(
   target: SecretTarget,
@@ -63,6 +58,11 @@ export function writeClientId(
   );
 }
 
+/**
+ * Writes the planned secrets, one target after another (the client paces and retries each write). A target
+ * that fails does not stop the others; each outcome is recorded. The client secret goes first: a client id
+ * without its secret is no use, so it is skipped when the secret could not be written.
+ */
 export async function distribute(
   writes: readonly PlannedWrite[],
   credential: Credential,

@@ -4,7 +4,7 @@ import type { TokenState } from '../model.js';
 import { lastRotation } from '../plan.js';
 import type { Settings } from '../settings/settings.js';
 import type { RotationPorts } from './ports.js';
-import { failedOutcomes, type RunRecord } from './record.js';
+import { ARCHIVED, failedOutcomes, type RunRecord } from './record.js';
 
 /**
  * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),
@@ -59,20 +59,33 @@ export async function extendGrace(
   }
 }
 
+function whatToDo(record: RunRecord, now: Date): string {
+  const archived = failedOutcomes(record).some((outcome) => outcome.clientSecret === ARCHIVED);
+  return (archived ? 'Remove archived repositories from targets. ' : '') + whatToDoAboutTheRest(record, now);
+}
+
+function whatToDoAboutTheRest(record: RunRecord, now: Date): string {
+  const until = record.previousSecretValidUntil;
+  if (!until) return 'Fix the cause and re-run (mode auto writes the missing targets).';
+  if (until.getTime() <= now.getTime()) {
+    return 'The previous secret no longer works (previous-secret-grace 0s), so those targets are without a working secret: fix the cause and re-run now.';
+  }
+  return `Each keeps what it held; the previous secret works until ${until.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`;
+}
+
 /** The run's failure when targets were not written: each named with its reason. */
-export function distributionError(record: RunRecord): DistributionError {
+export function distributionError(record: RunRecord, now: Date): DistributionError {
   const failed = failedOutcomes(record);
+  const reason = (status: string): string => status.replace(/^failed: /, '');
   const list = failed
     .map(
       (outcome) =>
-        `${outcome.label} (${outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId})`
+        `${outcome.label} (${reason(outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId)})`
     )
     .join(', ');
   return new DistributionError(
     `${failed.length} of ${record.outcomes.length} target(s) did not receive the new secret: ${list}.`,
-    record.previousSecretValidUntil
-      ? `Each keeps what it held; the previous secret works until ${record.previousSecretValidUntil.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`
-      : 'Fix the cause and re-run (mode auto writes the missing targets).'
+    whatToDo(record, now)
   );
 }
 
@@ -97,12 +110,15 @@ export async function finish(
   await core.group('Finish', async () => {
     if (!failed && !input.verification) {
       if (settings.revokePrevious && input.rotated) await revokePrevious(input.token, ports, record);
-      else record.steps.push('Every target holds the new secret.');
+      else {
+        record.steps.push('Every target holds the new secret.');
+        core.info(record.steps.at(-1) as string);
+      }
     } else if (input.rotated) {
       await extendGrace(record.token ?? input.token, settings, ports, record);
     }
   });
-  if (failed) throw distributionError(record);
+  if (failed) throw distributionError(record, ports.now());
   if (input.verification instanceof VerificationError) throw input.verification;
   if (input.verification) {
     throw new VerificationError(

@@ -22,7 +22,6 @@ export function check(plan: Plan): void {
     );
   }
   if (plan.expiryProblem) {
-    core.warning(plan.expiryProblem);
     throw new ExpiryCheckError(
       plan.expiryProblem,
       "Run the action with mode 'auto' or 'rotate' to renew it."

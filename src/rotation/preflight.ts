@@ -1,17 +1,32 @@
 import * as core from '@actions/core';
-import { PermissionError } from '../errors.js';
+import { ArchivedTargetError, PermissionError } from '../errors.js';
+import { targetLabel } from '../settings/targets.js';
 import { githubHint } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import type { TargetState, TokenState } from '../model.js';
 import type { Plan, PlannedWrite } from '../plan.js';
 import { findArchived, prepareWrites, readPublicKeys, type SecretNames } from './observe.js';
 import type { RotationPorts } from './ports.js';
-import type { RunRecord, TargetOutcome } from './record.js';
+import { ARCHIVED, type RunRecord, type TargetOutcome } from './record.js';
 import { writeClientId } from './distribute.js';
 
 export interface Preflight {
   readonly writes: PlannedWrite[];
   readonly keys: Map<string, PublicKey>;
+}
+
+/**
+ * An auto rotation wanted only for targets in archived repositories would fail the same way on every run
+ * and change the secret each time for nothing: stop before staging instead.
+ */
+function refuseUselessRotation(plan: Plan, archived: ReadonlySet<SecretTarget>): void {
+  const labels = [...archived].map((target) => target.label);
+  const only = plan.rotationOnlyFor.map(targetLabel);
+  if (!only.length || !only.every((label) => labels.includes(label))) return;
+  throw new ArchivedTargetError(
+    `Not rotated: the only targets without the current secret are in archived (read-only) repositories: ${only.join(', ')}.`,
+    'Remove them from targets, or unarchive the repositories.'
+  );
 }
 
 /** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
@@ -31,7 +46,8 @@ async function probeWriteAccess(
   keys: ReadonlyMap<string, PublicKey>,
   names: SecretNames,
   ports: RotationPorts,
-  outcomes: readonly TargetOutcome[]
+  outcomes: readonly TargetOutcome[],
+  steps: string[]
 ): Promise<Set<SecretTarget>> {
   const probes = new Map<string, SecretTarget>();
   for (const target of targets) if (!probes.has(ownerOf(target))) probes.set(ownerOf(target), target);
@@ -55,6 +71,10 @@ async function probeWriteAccess(
     const outcome = outcomes.find((candidate) => candidate.label === target.label);
     if (outcome) outcome.clientId = status;
   }
+  steps.push(
+    `github-token can write: the unchanged client id was rewritten in ${probes.size} target(s), one per owner, before rotating.`
+  );
+  core.info(steps.at(-1) as string);
   return new Set(probes.values());
 }
 
@@ -77,17 +97,18 @@ export async function preflight(
   const archived = await findArchived(writing, (owner, repo) => ports.isArchived(owner, repo));
   for (const target of archived) {
     const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
-    if (outcome) outcome.clientSecret = outcome.clientId = 'failed: archived repository';
+    if (outcome) outcome.clientSecret = outcome.clientId = ARCHIVED;
     core.warning(
       `${target.label}: the repository is archived (read-only), so it is left out. Remove it from targets.`
     );
   }
+  refuseUselessRotation(plan, archived);
   const open = writing.filter((target) => !archived.has(target));
   await prepareWrites(open, [names.clientSecret, names.clientId]);
   const keys = await readPublicKeys(open);
   const probed =
     plan.action === 'rotate' && token
-      ? await probeWriteAccess(open, token, states, keys, names, ports, record.outcomes)
+      ? await probeWriteAccess(open, token, states, keys, names, ports, record.outcomes, record.steps)
       : new Set<SecretTarget>();
   const writes = plan.writes
     .filter((write) => open.some((target) => target.target === write.target))

@@ -1,8 +1,10 @@
 import type { Plan } from '../plan.js';
 import type { TokenState, WriteStatus } from '../model.js';
+import type { Target } from '../settings/targets.js';
 
 export interface TargetOutcome {
   readonly label: string;
+  readonly kind: Target['kind'];
   /** Where the client id goes: a secret, or an Actions variable (client-id-as-variable). */
   readonly clientIdAs: 'secret' | 'variable';
   clientId: WriteStatus;
@@ -41,6 +43,9 @@ export function newRunRecord(): RunRecord {
     dryRun: false
   };
 }
+
+/** The status of a target in an archived repository, which is never written. */
+export const ARCHIVED = 'failed: archived repository';
 
 export function failedOutcomes(record: RunRecord): TargetOutcome[] {
   return record.outcomes.filter(

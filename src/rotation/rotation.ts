@@ -29,6 +29,7 @@ export async function runRotation(
   };
   record.outcomes = ports.targets.map((target) => ({
     label: target.label,
+    kind: target.target.kind,
     clientIdAs: names.clientIdAsVariable && target.variables ? 'variable' : 'secret',
     clientId: 'unchanged',
     clientSecret: 'unchanged'
@@ -57,7 +58,7 @@ export async function runRotation(
         preflight(plan, token, targets, names, ports, record)
       )
     : { writes: [], keys: new Map<string, PublicKey>() };
-  if (plan.writes.length && !writes.length) throw distributionError(record);
+  if (plan.writes.length && !writes.length) throw distributionError(record, ports.now());
 
   let issued: IssuedCredential | undefined;
   if (plan.action !== 'none') {
@@ -74,7 +75,7 @@ export async function runRotation(
   }
   if (!issued) {
     if (record.outcomes.some((outcome) => outcome.clientId.startsWith('failed')))
-      throw distributionError(record);
+      throw distributionError(record, ports.now());
     return;
   }
 
@@ -82,7 +83,7 @@ export async function runRotation(
   const verification = settings.verifyUrl
     ? await core.group('Test the new credential', () =>
         ports.verify(current.clientId, secret).then(
-          () => undefined,
+          () => void record.steps.push('verify-url accepted the new credential.'),
           (error: Error) => error
         )
       )

@@ -47,7 +47,7 @@ function parseScope(): TokenScope {
   if (!accountId && !zoneId) {
     throw new InputError(
       'account-id',
-      'and zone-id are both empty',
+      'is not set, and neither is zone-id',
       'Set exactly one of account-id and zone-id.'
     );
   }
