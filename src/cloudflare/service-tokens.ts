@@ -25,6 +25,7 @@ export interface ServiceTokenStore {
 }
 
 const NO_RETRY = { maxRetries: 0 } as const;
+const PAGE_SIZE = 100;
 
 /** A secret exists from this line on: mask it before anything can print it. */
 function issued(raw: unknown, operation: string): IssuedCredential {
@@ -76,9 +77,14 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
   async findByName(name: string): Promise<TokenState[]> {
     const found: TokenState[] = [];
     try {
-      for await (const token of this.api.list({ ...this.scopeParams, name, per_page: 100 })) {
+      let page = await this.api.list({ ...this.scopeParams, name, per_page: PAGE_SIZE });
+      for (;;) {
+        const tokens = page.getPaginatedItems();
         // The name filter is a search on some API versions: keep exact matches only.
-        if (token.name === name) found.push(toTokenState(token));
+        for (const token of tokens) if (token.name === name) found.push(toTokenState(token));
+        // The SDK would ask for one more page after every page with items; a short page is the last.
+        if (tokens.length < PAGE_SIZE || !page.hasNextPage()) break;
+        page = await page.getNextPage();
       }
     } catch (error) {
       throw toCloudflareError(error, `list service tokens in ${this.scopeLabel}`, this.scopeLabel);

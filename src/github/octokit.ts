@@ -2,11 +2,13 @@ import * as core from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
-import Bottleneck from 'bottleneck';
+// The light build, which the throttling plugin itself uses: one copy of Bottleneck in the bundle, not two.
+import Bottleneck from 'bottleneck/light.js';
 import type { Timing } from '../settings/settings.js';
 
 /** How often a rate-limited request is tried again before the target counts as failed. */
 const RATE_LIMIT_RETRIES = 4;
+const WRITE_MARGIN_MS = 25;
 
 /** fetch with a deadline per request; an abandoned request fails like a dropped connection and is retried. */
 function withTimeout(timeoutMs: number): typeof fetch {
@@ -54,7 +56,11 @@ export function createOctokit(settings: OctokitSettings) {
         onRateLimit: onLimit('primary'),
         onSecondaryRateLimit: onLimit('secondary'),
         retryAfterBaseValue: settings.timing.retryBaseMs,
-        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: settings.timing.writeIntervalMs })
+        // A little over the interval: the limiter spaces its slots, and a request leaves a few ms after its slot.
+        write: new Bottleneck.Group({
+          maxConcurrent: 1,
+          minTime: settings.timing.writeIntervalMs && settings.timing.writeIntervalMs + WRITE_MARGIN_MS
+        })
       },
       retry: {
         doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],

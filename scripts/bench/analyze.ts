@@ -1,0 +1,130 @@
+// Turns the emulator's request log of one run into counts by kind and timing figures.
+
+import type { RequestRecord } from '../../emulator/request-log.ts';
+import { median } from './table.ts';
+
+export const CALL_KINDS = [
+  'cf.verify',
+  'cf.list',
+  'cf.get',
+  'cf.create',
+  'cf.rotate',
+  'cf.update',
+  'cf.other',
+  'gh.publicKey',
+  'gh.secretList',
+  'gh.repository',
+  'gh.variables',
+  'gh.secretWrite',
+  'gh.other'
+] as const;
+export type CallKind = (typeof CALL_KINDS)[number];
+
+/** The kind of one API request, from its method and API-relative path. */
+export function callKind(request: Pick<RequestRecord, 'api' | 'method' | 'path'>): CallKind | undefined {
+  const { api, method, path } = request;
+  if (api === 'cloudflare') {
+    if (method === 'GET' && /\/tokens\/verify$/.test(path)) return 'cf.verify';
+    if (method === 'GET' && /\/access\/service_tokens$/.test(path)) return 'cf.list';
+    if (method === 'GET' && /\/access\/service_tokens\/[^/]+$/.test(path)) return 'cf.get';
+    if (method === 'POST' && /\/access\/service_tokens$/.test(path)) return 'cf.create';
+    if (method === 'POST' && /\/access\/service_tokens\/[^/]+\/rotate$/.test(path)) return 'cf.rotate';
+    if (method === 'PUT' && /\/access\/service_tokens\/[^/]+$/.test(path)) return 'cf.update';
+    return 'cf.other';
+  }
+  if (api === 'github') {
+    if (method === 'GET' && /\/secrets\/public-key$/.test(path)) return 'gh.publicKey';
+    if (method === 'GET' && /\/secrets$/.test(path)) return 'gh.secretList';
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+$/.test(path)) return 'gh.repository';
+    if (method === 'GET' && /\/variables(\/[^/]+)?$/.test(path)) return 'gh.variables';
+    if (method === 'PUT' && /\/secrets\/[^/]+$/.test(path)) return 'gh.secretWrite';
+    return 'gh.other';
+  }
+  return undefined;
+}
+
+export type CallCounts = Record<CallKind, number>;
+
+export function countCalls(requests: readonly RequestRecord[]): CallCounts {
+  const counts = Object.fromEntries(CALL_KINDS.map((kind) => [kind, 0])) as CallCounts;
+  for (const request of requests) {
+    const kind = callKind(request);
+    if (kind) counts[kind] += 1;
+  }
+  return counts;
+}
+
+/** GitHub answers that mean "rate limited": 429, and 403 (the benchmark's worlds have no other cause of 403). */
+export function rateLimitAnswers(requests: readonly RequestRecord[]): number {
+  return requests.filter(
+    (request) => request.api === 'github' && (request.status === 429 || request.status === 403)
+  ).length;
+}
+
+export interface WriteTiming {
+  /** Mutating GitHub requests (PUT, POST, PATCH, DELETE), in order of arrival. */
+  readonly count: number;
+  /** Pairs where a write started before the previous one had been answered. */
+  readonly overlaps: number;
+  /** Start-to-start gaps between consecutive writes, ms. */
+  readonly gaps: readonly number[];
+  readonly medianGapMs: number;
+  readonly minGapMs: number;
+  readonly firstStart: number | undefined;
+  readonly lastStart: number | undefined;
+}
+
+export function writeTiming(requests: readonly RequestRecord[]): WriteTiming {
+  const writes = requests
+    .filter((request) => request.api === 'github' && request.method !== 'GET' && request.method !== 'HEAD')
+    .sort((a, b) => a.startedAt - b.startedAt);
+  let overlaps = 0;
+  const gaps: number[] = [];
+  for (let index = 1; index < writes.length; index++) {
+    const previous = writes[index - 1] as RequestRecord;
+    const current = writes[index] as RequestRecord;
+    // A write still in flight has no endedAt: it overlaps anything that starts after it.
+    if (current.startedAt < (previous.endedAt ?? Number.POSITIVE_INFINITY)) overlaps += 1;
+    gaps.push(current.startedAt - previous.startedAt);
+  }
+  return {
+    count: writes.length,
+    overlaps,
+    gaps,
+    medianGapMs: median(gaps),
+    minGapMs: gaps.length ? Math.min(...gaps) : Number.NaN,
+    firstStart: writes[0]?.startedAt,
+    lastStart: writes.at(-1)?.startedAt
+  };
+}
+
+export interface PacingFigures {
+  /** (writes − 1) × interval: no run with this pacing can be faster. */
+  readonly boundMs: number;
+  /** Spawn → first write, and last write start → exit. */
+  readonly beforeWritesMs: number;
+  readonly afterWritesMs: number;
+  /** The same run with 1 s between writes: each gap becomes max(1 s, the gap measured). */
+  readonly projected1sMs: number;
+  readonly bound1sMs: number;
+}
+
+export function pacingFigures(
+  timing: WriteTiming,
+  intervalMs: number,
+  spawnAt: number,
+  wallMs: number
+): PacingFigures {
+  const end = spawnAt + wallMs;
+  const writes = timing.count;
+  const beforeWritesMs = (timing.firstStart ?? end) - spawnAt;
+  const afterWritesMs = timing.lastStart === undefined ? 0 : end - timing.lastStart;
+  const paced = timing.gaps.reduce((sum, gap) => sum + Math.max(1000, gap), 0);
+  return {
+    boundMs: Math.max(0, writes - 1) * intervalMs,
+    beforeWritesMs,
+    afterWritesMs,
+    projected1sMs: writes ? beforeWritesMs + paced + afterWritesMs : wallMs,
+    bound1sMs: Math.max(0, writes - 1) * 1000
+  };
+}
