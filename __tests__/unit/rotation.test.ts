@@ -185,6 +185,16 @@ describe('runRotation with in-memory adapters', () => {
     expect(tokens.calls).toEqual([]);
   });
 
+  it('keeps the issue time when refreshing a token that was never rotated', async () => {
+    await runRotation(settings({ mode: 'refresh' }), ports(), newRunRecord());
+    expect(tokens.calls).toEqual([
+      `update {"duration":"8760h","previousSecretExpiresAt":"${at(-10 * DAY).toISOString()}"}`
+    ]);
+    const again = newRunRecord();
+    await runRotation(settings(), ports(), again);
+    expect(again.plan?.action).toBe('none');
+  });
+
   it('keeps the rotation time when a refresh comes after the grace is over', async () => {
     tokens.token = { ...tokens.token, previousSecretExpiresAt: at(-9 * DAY) };
     await runRotation(settings({ mode: 'refresh' }), ports(), newRunRecord());

@@ -23,12 +23,15 @@ async function assertUnchanged(observed: TokenState, ports: RotationPorts): Prom
 }
 
 /**
- * Once the previous secret's grace is over, a change to the token can also move that expiry back to the
- * rotation time without effect on who may sign in, so the next run still sees when the secret was issued.
+ * A change to the token moves its updated_at, which would make fresh targets look stale. When there is no
+ * previous secret (never rotated) or its grace is over, the change can also set the previous secret's expiry
+ * to the time the current secret was issued, without effect on who may sign in: the next run then still
+ * sees when the secret was issued (see `lastRotation`).
  */
 function keepRotationMark(token: TokenState, now: Date): Date | undefined {
   const previous = token.previousSecretExpiresAt;
-  return previous && previous.getTime() <= now.getTime() ? lastRotation(token) : undefined;
+  if (previous === undefined) return undefined;
+  return previous === null || previous.getTime() <= now.getTime() ? lastRotation(token) : undefined;
 }
 
 /**
