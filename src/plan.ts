@@ -78,11 +78,21 @@ function describeExpiry(token: TokenState, now: Date): string {
   return `expires at ${token.expiresAt.toISOString()} (in ${days.toFixed(1)} days)`;
 }
 
+/**
+ * Every target gets the new secret; those holding an out-of-date secret come first. Cloudflare keeps one
+ * previous secret, so a rotation ends an older one at once: the sooner such a target is written, the shorter
+ * the time it has no working secret.
+ */
 function allWrites(
   targets: readonly TargetState[],
-  clientId: (state: TargetState) => boolean
+  clientId: (state: TargetState) => boolean,
+  since?: Date
 ): PlannedWrite[] {
-  return targets.map((state) => ({ target: state.target, clientId: clientId(state), clientSecret: true }));
+  const order = (state: TargetState): number =>
+    since ? { stale: 0, missing: 1, current: 2 }[secretFreshness(state.clientSecret, since)] : 0;
+  return [...targets]
+    .sort((a, b) => order(a) - order(b))
+    .map((state) => ({ target: state.target, clientId: clientId(state), clientSecret: true }));
 }
 
 /**
@@ -154,7 +164,7 @@ export function plan(input: PlanInput): Plan {
         renew: expiring,
         result: 'rotated',
         reasons: ['mode is rotate', ...(expiring ? [`the token ${expiry}`] : [])],
-        writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token))
+        writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token), since)
       };
     case 'auto': {
       const reasons = [
@@ -171,7 +181,7 @@ export function plan(input: PlanInput): Plan {
           renew: expiring,
           result: 'rotated',
           reasons,
-          writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token))
+          writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token), since)
         };
       }
       const clientIdOnly = input.targets

@@ -124,6 +124,18 @@ describe('plan in auto mode', () => {
     expect(result.staleTargets).toHaveLength(1);
   });
 
+  it('writes targets holding an out-of-date secret first, then missing ones, then current ones', () => {
+    const current = target(DAY, DAY, { kind: 'repository', owner: 'o', repo: 'current' });
+    const missing = target(null, null, { kind: 'repository', owner: 'o', repo: 'missing' });
+    const stale = target(20 * DAY, 20 * DAY, { kind: 'repository', owner: 'o', repo: 'stale' });
+    const result = plan(input('rotate', { targets: [current, missing, stale] }));
+    expect(result.writes.map((write) => ('repo' in write.target ? write.target.repo : ''))).toEqual([
+      'stale',
+      'missing',
+      'current'
+    ]);
+  });
+
   it('writes the client id where it is missing or older than the token', () => {
     const result = plan(
       input('auto', { targets: [target(11 * DAY, null), target(11 * DAY, 301 * DAY, env)] })

@@ -63,7 +63,7 @@ export function createOctokit(settings: OctokitSettings) {
         })
       },
       retry: {
-        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451],
+        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
         retryAfterBaseValue: settings.timing.retryBaseMs
       },
       // Octokit has no request timeout of its own: a hung connection would hold the run until the job's limit.

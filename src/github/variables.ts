@@ -29,7 +29,14 @@ export class OctokitVariableStore implements VariableStore {
       await this.endpoints.update(name, value);
       return 'updated';
     }
-    await this.endpoints.create(name, value);
-    return 'created';
+    try {
+      await this.endpoints.create(name, value);
+      return 'created';
+    } catch (error) {
+      // A create whose answer was lost and then retried finds its own variable: update it instead.
+      if ((error as { status?: number }).status !== 409) throw error;
+      await this.endpoints.update(name, value);
+      return 'updated';
+    }
   }
 }
