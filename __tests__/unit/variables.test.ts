@@ -2,7 +2,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import { OctokitVariableStore } from '../../src/github/variables.js';
 
 function store(create: () => Promise<unknown>) {
-  const update = jest.fn(() => Promise.resolve());
+  const update = jest.fn<(name: string, value: string) => Promise<void>>(() => Promise.resolve());
   return { update, variables: new OctokitVariableStore({ list: () => Promise.resolve([]), create, update }) };
 }
 
