@@ -6,7 +6,7 @@
 import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import type { Router } from '../router.ts';
 import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
-import { CloudflareError, ErrorCode, success } from './envelope.ts';
+import { CloudflareError, ErrorCode, objectBody, success } from './envelope.ts';
 import type { ResultInfo } from './envelope.ts';
 import { PERMISSION_GROUPS, USER_SCOPE, permissionGroupJson } from './permission-groups.ts';
 import { badRequest } from './token-policies.ts';
@@ -118,7 +118,7 @@ export function apiTokenRoutes(router: Router, apiTokens: ApiTokenRegistry): voi
 
     router.on('POST', base, (req, p) => {
       const owner = access(req, p, collection.write);
-      const { token, value } = apiTokens.create(owner, objectBody(req));
+      const { token, value } = apiTokens.create(owner, objectBody(req.body, badRequest));
       return success(apiTokens.json(token, value));
     });
 
@@ -129,7 +129,7 @@ export function apiTokenRoutes(router: Router, apiTokens: ApiTokenRegistry): voi
 
     router.on('PUT', `${base}/{token_id}`, (req, p) => {
       const owner = access(req, p, collection.write);
-      return success(apiTokens.json(apiTokens.update(owner, tokenId(p), objectBody(req))));
+      return success(apiTokens.json(apiTokens.update(owner, tokenId(p), objectBody(req.body, badRequest))));
     });
 
     router.on('DELETE', `${base}/{token_id}`, (req, p) => {
@@ -146,13 +146,6 @@ export function apiTokenRoutes(router: Router, apiTokens: ApiTokenRegistry): voi
 
 function verified(result: object): ApiResponse {
   return success(result, { messages: [{ code: 10000, message: 'This API Token is valid and active' }] });
-}
-
-function objectBody(req: ApiRequest): Record<string, unknown> {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-    throw badRequest('the request body must be a JSON object');
-  }
-  return req.body as Record<string, unknown>;
 }
 
 function pagination(query: Record<string, string>): { page: number; perPage: number } {

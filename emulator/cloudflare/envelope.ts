@@ -73,5 +73,16 @@ export class CloudflareError extends Error {
 export const notFound = (what: string): CloudflareError =>
   new CloudflareError(404, ErrorCode.notFound, `access.api.error.not_found: ${what} not found`);
 
+/** The JSON object body of a write; anything else is a 400 built by `error`. */
+export function objectBody(
+  body: unknown,
+  error: (detail: string) => CloudflareError
+): Record<string, unknown> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw error('the request body must be a JSON object');
+  }
+  return body as Record<string, unknown>;
+}
+
 export const invalidInput = (detail: string): CloudflareError =>
   new CloudflareError(400, ErrorCode.invalidInput, `access.api.error.invalid_request: ${detail}`);

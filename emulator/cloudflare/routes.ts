@@ -6,7 +6,7 @@ import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import { Router } from '../router.ts';
 import { apiTokenRoutes } from './api-token-routes.ts';
 import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
-import { CloudflareError, ErrorCode, failure, invalidInput, success } from './envelope.ts';
+import { CloudflareError, ErrorCode, failure, invalidInput, objectBody, success } from './envelope.ts';
 import type { ResultInfo } from './envelope.ts';
 import { serviceTokenJson } from './service-tokens.ts';
 import type { ServiceTokenStore, TokenScope } from './service-tokens.ts';
@@ -69,14 +69,18 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
       );
     });
     router.on('POST', base, (req, p) => {
-      const { token, secret } = store.create(scope(req, p, write), objectBody(req));
+      const { token, secret } = store.create(scope(req, p, write), objectBody(req.body, invalidInput));
       return success(serviceTokenJson(token, secret), { status: 201 });
     });
     router.on('GET', `${base}/{service_token_id}`, (req, p) =>
       success(serviceTokenJson(store.get(scope(req, p, read), tokenId(p))))
     );
     router.on('PUT', `${base}/{service_token_id}`, (req, p) => {
-      const { token, newSecret } = store.update(scope(req, p, write), tokenId(p), objectBody(req));
+      const { token, newSecret } = store.update(
+        scope(req, p, write),
+        tokenId(p),
+        objectBody(req.body, invalidInput)
+      );
       // A version bump is a rotation, and the caller can only learn the new secret from this response.
       return success(serviceTokenJson(token, newSecret));
     });
@@ -85,7 +89,7 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
     );
     if (kind === 'accounts') {
       router.on('POST', `${base}/{service_token_id}/rotate`, (req, p) => {
-        const body = req.body === undefined ? {} : objectBody(req);
+        const body = req.body === undefined ? {} : objectBody(req.body, invalidInput);
         const { token, secret } = store.rotate(scope(req, p, write), tokenId(p), body);
         return success(serviceTokenJson(token, secret));
       });
@@ -104,13 +108,6 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
       throw error;
     }
   };
-}
-
-function objectBody(req: ApiRequest): Record<string, unknown> {
-  if (typeof req.body !== 'object' || req.body === null || Array.isArray(req.body)) {
-    throw invalidInput('the request body must be a JSON object');
-  }
-  return req.body as Record<string, unknown>;
 }
 
 function pagination(query: Record<string, string>): { page: number; perPage: number } {
