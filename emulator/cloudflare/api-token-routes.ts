@@ -6,8 +6,7 @@
 import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import type { Router } from '../router.ts';
 import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
-import { CloudflareError, ErrorCode, objectBody, success } from './envelope.ts';
-import type { ResultInfo } from './envelope.ts';
+import { CloudflareError, ErrorCode, objectBody, success, successPage } from './envelope.ts';
 import { PERMISSION_GROUPS, USER_SCOPE, permissionGroupJson } from './permission-groups.ts';
 import { badRequest } from './token-policies.ts';
 import type { Target, TokenOwner } from './token-policies.ts';
@@ -102,18 +101,7 @@ export function apiTokenRoutes(router: Router, apiTokens: ApiTokenRegistry): voi
         includeExpired: req.query['include_expired'] === 'true',
         ...(direction === undefined ? {} : { direction })
       });
-      const slice = tokens.slice((page - 1) * perPage, page * perPage);
-      const resultInfo: ResultInfo = {
-        page,
-        per_page: perPage,
-        count: slice.length,
-        total_count: tokens.length,
-        total_pages: Math.max(1, Math.ceil(tokens.length / perPage))
-      };
-      return success(
-        slice.map((token) => apiTokens.json(token)),
-        { resultInfo }
-      );
+      return successPage(tokens, page, perPage, (token) => apiTokens.json(token));
     });
 
     router.on('POST', base, (req, p) => {

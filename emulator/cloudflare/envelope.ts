@@ -41,6 +41,27 @@ export function success(
   };
 }
 
+/** One page of a list, with Cloudflare's result_info. */
+export function successPage<T>(
+  items: readonly T[],
+  page: number,
+  perPage: number,
+  toJson: (item: T) => unknown
+): ApiResponse {
+  const slice = items.slice((page - 1) * perPage, page * perPage);
+  const resultInfo: ResultInfo = {
+    page,
+    per_page: perPage,
+    count: slice.length,
+    total_count: items.length,
+    total_pages: Math.max(1, Math.ceil(items.length / perPage))
+  };
+  return success(
+    slice.map((item) => toJson(item)),
+    { resultInfo }
+  );
+}
+
 export function failure(
   status: number,
   code: number,

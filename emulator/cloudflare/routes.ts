@@ -6,8 +6,15 @@ import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import { Router } from '../router.ts';
 import { apiTokenRoutes } from './api-token-routes.ts';
 import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
-import { CloudflareError, ErrorCode, failure, invalidInput, objectBody, success } from './envelope.ts';
-import type { ResultInfo } from './envelope.ts';
+import {
+  CloudflareError,
+  ErrorCode,
+  failure,
+  invalidInput,
+  objectBody,
+  success,
+  successPage
+} from './envelope.ts';
 import { serviceTokenJson } from './service-tokens.ts';
 import type { ServiceTokenStore, TokenScope } from './service-tokens.ts';
 
@@ -55,18 +62,7 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
         ...(req.query['search'] === undefined ? {} : { search: req.query['search'] })
       });
       const { page, perPage } = pagination(req.query);
-      const slice = tokens.slice((page - 1) * perPage, page * perPage);
-      const resultInfo: ResultInfo = {
-        page,
-        per_page: perPage,
-        count: slice.length,
-        total_count: tokens.length,
-        total_pages: Math.max(1, Math.ceil(tokens.length / perPage))
-      };
-      return success(
-        slice.map((token) => serviceTokenJson(token)),
-        { resultInfo }
-      );
+      return successPage(tokens, page, perPage, (token) => serviceTokenJson(token));
     });
     router.on('POST', base, (req, p) => {
       const { token, secret } = store.create(scope(req, p, write), objectBody(req.body, invalidInput));
