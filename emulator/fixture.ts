@@ -30,6 +30,27 @@ const closed = (properties: Record<string, unknown>, required: string[] = []) =>
   additionalProperties: false
 });
 
+/** A seeded secret or variable: where it is (by kind), its name and value, and optional metadata. */
+const seededValues = (kinds: string[]) => ({
+  type: 'array',
+  items: closed(
+    {
+      kind: { enum: kinds },
+      owner: string,
+      repo: string,
+      environment: string,
+      org: string,
+      name: string,
+      value: string,
+      createdAt: time,
+      updatedAt: time,
+      visibility,
+      selectedRepositoryIds: ids
+    },
+    ['kind', 'name', 'value']
+  )
+});
+
 const FIXTURE_SCHEMA = closed({
   $schema: string,
   $comment: string,
@@ -120,44 +141,8 @@ const FIXTURE_SCHEMA = closed({
       type: 'array',
       items: closed({ value: string, canWriteSecrets: { type: 'boolean' }, repositories: strings }, ['value'])
     },
-    secrets: {
-      type: 'array',
-      items: closed(
-        {
-          kind: { enum: secretKinds },
-          owner: string,
-          repo: string,
-          environment: string,
-          org: string,
-          name: string,
-          value: string,
-          createdAt: time,
-          updatedAt: time,
-          visibility,
-          selectedRepositoryIds: ids
-        },
-        ['kind', 'name', 'value']
-      )
-    },
-    variables: {
-      type: 'array',
-      items: closed(
-        {
-          kind: { enum: ['repo', 'environment', 'org'] },
-          owner: string,
-          repo: string,
-          environment: string,
-          org: string,
-          name: string,
-          value: string,
-          createdAt: time,
-          updatedAt: time,
-          visibility,
-          selectedRepositoryIds: ids
-        },
-        ['kind', 'name', 'value']
-      )
-    },
+    secrets: seededValues(secretKinds),
+    variables: seededValues(['repo', 'environment', 'org']),
     rateLimit: closed({
       limit: { type: 'integer', minimum: 1 },
       remaining: { type: 'integer', minimum: 0 },
