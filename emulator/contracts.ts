@@ -78,7 +78,8 @@ interface Operation {
   inline: (value: unknown) => unknown;
 }
 
-let noticePrinted = false;
+/** Folders already reported missing: one notice each per process, not one per emulator or test. */
+const missingReported = new Set<string>();
 // Parsing the two descriptions is the slow part; every emulator in a test run shares one checker per folder.
 const checkers = new Map<string, ContractChecker>();
 
@@ -87,8 +88,8 @@ export function loadContractChecker(options: LoadContractOptions = {}): Contract
   const dir = options.dir ?? DEFAULT_CONTRACTS_DIR;
   const paths = Object.values(CONTRACT_FILES).map((file) => join(dir, file));
   if (!paths.every((path) => existsSync(path))) {
-    if (!noticePrinted || options.notice) (options.notice ?? console.warn)(SKIPPED_NOTICE);
-    noticePrinted = true;
+    if (!missingReported.has(dir) || options.notice) (options.notice ?? console.warn)(SKIPPED_NOTICE);
+    missingReported.add(dir);
     return undefined;
   }
   let checker = checkers.get(dir);

@@ -1,8 +1,13 @@
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONTRACTS_DIR } from '../../emulator/contracts.ts';
 // Shared fixture and fetch helpers for the emulator's own tests.
 
 import sodium from 'libsodium-wrappers';
 import type { Fixture } from '../../emulator/fixture.ts';
 import type { Emulator } from '../../emulator/server.ts';
+
+/** The OpenAPI subsets are read from ../shared; a clone without it skips what needs them. */
+export const haveContracts = existsSync(DEFAULT_CONTRACTS_DIR);
 
 export const ACCOUNT = '0123456789abcdef0123456789abcdef';
 export const OTHER_ACCOUNT = '11111111111111111111111111111111';
