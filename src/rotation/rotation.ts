@@ -9,7 +9,7 @@ import { observe, type SecretNames } from './observe.js';
 import { check, describePlan, recordDryRun } from './plan-outcome.js';
 import type { RotationPorts } from './ports.js';
 import { preflight } from './preflight.js';
-import type { RunRecord } from './record.js';
+import { failedOutcomes, type RunRecord } from './record.js';
 import { stage } from './stage.js';
 
 /**
@@ -74,8 +74,7 @@ export async function runRotation(
     );
   }
   if (!issued) {
-    if (record.outcomes.some((outcome) => outcome.clientId.startsWith('failed')))
-      throw distributionError(record, ports.now());
+    if (failedOutcomes(record).length) throw distributionError(record, ports.now());
     return;
   }
 

@@ -29,7 +29,9 @@ export async function verifyCredential(
         return;
       }
       const location = response.headers.get('location');
-      last = `${response.status}${location ? ` redirect to ${new URL(location, url).origin}${new URL(location, url).pathname}` : ''}`;
+      // Only where it leads, never its query: a login page URL can carry tokens.
+      const target = location ? new URL(location, url) : undefined;
+      last = `${response.status}${target ? ` redirect to ${target.origin}${target.pathname}` : ''}`;
     } catch (error) {
       last = error instanceof Error ? error.message : String(error);
     }
