@@ -1,6 +1,7 @@
 // `npm start`: a full rotation without any account. Starts the local emulator of Cloudflare and GitHub with
 // the demo fixture, runs the built action (dist/index.js) against it the way the runner does, prints the job
 // summary, and shows that every target now holds a secret that the emulated Access application accepts.
+// Then the same for a Cloudflare API token: created from a policy, then replaced without a gap.
 
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -31,6 +32,65 @@ function inputs(emulator: Emulator, mode: string): Record<string, string> {
     'cloudflare-api-url': emulator.cloudflareApiUrl,
     'github-api-url': emulator.githubApiUrl
   };
+}
+
+const ZONE = 'fedcba9876543210fedcba9876543210';
+const API_TOKEN_POLICY = `policies:
+  - effect: allow
+    permission_groups: [DNS Write, Zone Read]
+    resources:
+      com.cloudflare.api.account.zone.${ZONE}: '*'
+condition:
+  request_ip:
+    in: [127.0.0.1/32, 192.0.2.0/24]
+`;
+
+function apiTokenInputs(emulator: Emulator, mode: string): Record<string, string> {
+  return {
+    ...inputs(emulator, mode),
+    credential: 'api-token',
+    'cloudflare-api-token': 'cf-demo-admin-token',
+    'account-id': '',
+    'token-name': 'demo-deploy',
+    'api-token-policy': API_TOKEN_POLICY
+  };
+}
+
+/** Asks the emulated Cloudflare API whether each target's CLOUDFLARE_API_TOKEN is the token in use. */
+function checkApiTokenTargets(emulator: Emulator, tokenId: string): boolean {
+  let allWork = true;
+  for (const target of TARGETS) {
+    const value = emulator.github.secretPlaintext({ ...target.ref, name: 'CLOUDFLARE_API_TOKEN' });
+    const token = emulator.cloudflare.apiTokens().find((candidate) => candidate.value === value);
+    const works = !!value && emulator.cloudflare.apiTokenAuthenticates(value) && token?.id === tokenId;
+    allWork &&= works;
+    console.log(
+      `  ${works ? '✔' : '✘'} ${target.line.padEnd(26)} ${works ? `holds token ${tokenId}, which Cloudflare accepts` : 'does not hold the token in use'}`
+    );
+  }
+  return allWork;
+}
+
+/** The API token part: create from a policy, then replace (new token verified, written, old one deleted). */
+async function apiTokenDemo(emulator: Emulator, env: Record<string, string>): Promise<boolean> {
+  const created = await runDist({ inputs: apiTokenInputs(emulator, 'auto'), env });
+  show('API token, first run (credential api-token): created from api-token-policy', created);
+  const createdOk =
+    created.exitCode === 0 && checkApiTokenTargets(emulator, created.outputs['token-id'] ?? '');
+  const oldValue = emulator.github.secretPlaintext({ ...TARGETS[0].ref, name: 'CLOUDFLARE_API_TOKEN' }) ?? '';
+  const replaced = await runDist({ inputs: apiTokenInputs(emulator, 'rotate'), env });
+  show(
+    'API token, second run (mode rotate): a new token, verified, written everywhere, the old one deleted',
+    replaced
+  );
+  const replacedOk =
+    replaced.exitCode === 0 && checkApiTokenTargets(emulator, replaced.outputs['token-id'] ?? '');
+  const oldWorks = emulator.cloudflare.apiTokenAuthenticates(oldValue);
+  const left = emulator.cloudflare.apiTokens().filter((token) => token.name === 'demo-deploy').length;
+  console.log(
+    `  The old token was deleted once every target held the new one: old value accepted: ${oldWorks}; tokens named demo-deploy: ${left}.`
+  );
+  return createdOk && replacedOk && !oldWorks && left === 1;
 }
 
 /** Asks the emulated Access application, over HTTP, whether a credential gets in. */
@@ -98,6 +158,8 @@ async function main(): Promise<number> {
     const oldStatus = await accessAnswers(emulator, rotated.outputs['client-id'] ?? '', oldSecret);
     console.log(`  The previous secret still gets in during its grace period: Access answers ${oldStatus}.`);
 
+    const apiTokenOk = await apiTokenDemo(emulator, env);
+
     const violations = emulator.contractViolations();
     if (violations.length) console.log(`\nContract violations: ${JSON.stringify(violations, null, 2)}`);
     const ok =
@@ -105,6 +167,7 @@ async function main(): Promise<number> {
       again.outputs.result === 'unchanged' &&
       rotatedOk &&
       oldStatus === 200 &&
+      apiTokenOk &&
       !violations.length;
     console.log(ok ? '\nDemo finished: every target holds a working secret.' : '\nDemo FAILED: see above.');
     return ok ? 0 : 1;

@@ -91,3 +91,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+/** A token that no target holds any more (a replaced one, or a failed run's leftover) could not be deleted. */
+export class CleanupError extends RotatorError {
+  readonly kind = 'cleanup';
+}

@@ -13,29 +13,62 @@ import { newRunRecord } from './rotation/record.js';
 import { runRotation } from './rotation/rotation.js';
 import { verifyCredential } from './rotation/verify.js';
 import { readSettings } from './settings/read-settings.js';
-import type { Settings } from './settings/settings.js';
+import type { ServiceTokenScope, Settings } from './settings/settings.js';
+import type { ApiTokenPorts } from './api-token/ports.js';
+import { runApiTokenRotation } from './api-token/rotation.js';
+import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
 
-/** Wires the real adapters: the Cloudflare SDK, Octokit, libsodium and fetch for verify-url. */
-function createPorts(settings: Settings): RotationPorts {
+/** The ports both kinds of run share: GitHub through Octokit, libsodium, the clock. */
+function githubPorts(settings: Settings) {
   const octokit = createOctokit({
     token: settings.githubToken,
     baseUrl: settings.githubApiUrl,
     timing: settings.timing
   });
-  const cloudflare = createCloudflareClient({
-    apiToken: settings.cloudflareApiToken,
-    baseUrl: settings.cloudflareApiUrl,
-    timeoutMs: settings.timing.requestTimeoutMs
-  });
   return {
-    checkApiToken: () => checkApiToken(cloudflare, settings.scope),
-    tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
-    isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
+    isArchived: async (owner: string, repo: string) =>
+      (await octokit.rest.repos.get({ owner, repo })).data.archived,
     seal: sealSecret,
-    verify: (clientId, clientSecret) =>
-      verifyCredential(settings.verifyUrl as URL, clientId, clientSecret, settings.timing),
     now: () => new Date()
+  };
+}
+
+function connect(settings: Settings) {
+  return (apiToken: string) =>
+    createCloudflareClient({
+      apiToken,
+      baseUrl: settings.cloudflareApiUrl,
+      timeoutMs: settings.timing.requestTimeoutMs
+    });
+}
+
+/** Wires the real adapters for a service token: the Cloudflare SDK, Octokit, libsodium, fetch for verify-url. */
+function serviceTokenPorts(settings: Settings): RotationPorts {
+  const cloudflare = connect(settings)(settings.cloudflareApiToken);
+  return {
+    ...githubPorts(settings),
+    checkApiToken: () => checkApiToken(cloudflare, settings.scope),
+    tokens: new CloudflareServiceTokens(cloudflare, settings.scope as ServiceTokenScope),
+    verify: (clientId, clientSecret) =>
+      verifyCredential(settings.verifyUrl as URL, clientId, clientSecret, settings.timing)
+  };
+}
+
+/** Wires the real adapters for an API token, owned by the account in account-id or by the user. */
+function apiTokenPorts(settings: Settings): ApiTokenPorts {
+  const scope = settings.scope;
+  const apiTokens = new CloudflareApiTokens(
+    connect(settings),
+    settings.cloudflareApiToken,
+    scope.kind === 'account' ? { kind: 'account', accountId: scope.id } : { kind: 'user' }
+  );
+  const cloudflare = connect(settings)(settings.cloudflareApiToken);
+  return {
+    ...githubPorts(settings),
+    checkApiToken: () => checkApiToken(cloudflare, scope),
+    apiTokens,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
   };
 }
 
@@ -46,7 +79,9 @@ export async function run(): Promise<void> {
   let failure: Error | undefined;
   try {
     settings = readSettings();
-    await runRotation(settings, createPorts(settings), record);
+    if (settings.credential === 'api-token')
+      await runApiTokenRotation(settings, apiTokenPorts(settings), record);
+    else await runRotation(settings, serviceTokenPorts(settings), record);
   } catch (error) {
     failure = error instanceof Error ? error : new Error(errorMessage(error));
   }

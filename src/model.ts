@@ -39,7 +39,7 @@ export interface TargetState {
   readonly clientIdVariable?: string | null;
 }
 
-export type Result = 'created' | 'rotated' | 'refreshed' | 'unchanged' | 'checked';
+export type Result = 'created' | 'rotated' | 'refreshed' | 'replaced' | 'rolled' | 'unchanged' | 'checked';
 
 /** The outcome of one secret in one target, as reported in the `targets` output and the summary. */
 export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'skipped' | `failed: ${string}`;

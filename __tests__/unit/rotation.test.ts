@@ -80,6 +80,8 @@ function settings(overrides: Partial<Settings> = {}): Settings {
   return {
     cloudflareApiToken: 'x',
     githubToken: 'y',
+    credential: 'access-service-token',
+    apiToken: undefined,
     scope: { kind: 'account', id: 'a' },
     tokenName: 'svc',
     tokenId: undefined,
@@ -109,7 +111,7 @@ let verify: jest.Mock<RotationPorts['verify']>;
 
 function ports(): RotationPorts {
   return {
-    checkApiToken: () => Promise.resolve({ owner: 'user', expiresOn: undefined }),
+    checkApiToken: () => Promise.resolve({ id: 'api', owner: 'user', expiresOn: undefined }),
     tokens,
     targets: [web, api],
     isArchived: () => Promise.resolve(false),

@@ -12,7 +12,7 @@ export function isAmbiguous(error: unknown): boolean {
 }
 
 /** The SDK types the status as `any` after `instanceof`; pin it down once. */
-function statusOf(error: unknown): number | undefined {
+export function statusOf(error: unknown): number | undefined {
   const status: unknown = (error as { status?: unknown }).status;
   return typeof status === 'number' ? status : undefined;
 }
@@ -26,8 +26,16 @@ function cloudflareDetail(error: APIError<number | undefined>): string {
   return details || error.message.replace(/^\d{3}\s+/, '');
 }
 
-/** Turns an SDK error into the action's error for `what` (e.g. "rotate service token abc in account 123"). */
-export function toCloudflareError(error: unknown, what: string, scopeLabel: string): RotatorError {
+/**
+ * Turns an SDK error into the action's error for `what` (e.g. "rotate service token abc in account 123");
+ * `permission` is the one a 403 asks for.
+ */
+export function toCloudflareError(
+  error: unknown,
+  what: string,
+  scopeLabel: string,
+  permission = 'Access: Service Tokens Write'
+): RotatorError {
   if (error instanceof APIConnectionError || !(error instanceof APIError)) {
     return new CloudflareApiError(
       `Could not ${what}: no answer from Cloudflare (${error instanceof Error ? error.message : String(error)}).`,
@@ -48,7 +56,7 @@ export function toCloudflareError(error: unknown, what: string, scopeLabel: stri
   if (status === 403) {
     return new PermissionError(
       `cloudflare-api-token may not ${what} (403: ${detail}).`,
-      `Grant it the 'Access: Service Tokens Write' permission on ${scopeLabel}.`,
+      `Grant it the '${permission}' permission on ${scopeLabel}.`,
       { cause: error }
     );
   }

@@ -5,6 +5,8 @@ import { toCloudflareError } from './api-errors.js';
 import type { CloudflareClient } from './client.js';
 
 export interface ApiTokenStatus {
+  /** The token's own id: an API token run may be rotating the very token it runs with. */
+  readonly id: string;
   /** user: a token of a user; account: an account-owned token. */
   readonly owner: 'user' | 'account';
   readonly expiresOn: Date | undefined;
@@ -16,26 +18,31 @@ export interface ApiTokenStatus {
  * verifies at /user/tokens/verify, an account-owned one only at /accounts/{id}/tokens/verify.
  */
 export async function checkApiToken(client: CloudflareClient, scope: TokenScope): Promise<ApiTokenStatus> {
+  const scopeLabel = scope.kind === 'user' ? 'your user' : `${scope.kind} ${scope.id}`;
   let response;
   let owner: ApiTokenStatus['owner'] = 'user';
   try {
     response = await client.user.tokens.verify();
   } catch (error) {
     if (scope.kind !== 'account' || !(error instanceof APIError)) {
-      throw toCloudflareError(error, 'verify cloudflare-api-token', `${scope.kind} ${scope.id}`);
+      throw toCloudflareError(error, 'verify cloudflare-api-token', scopeLabel);
     }
     owner = 'account';
     try {
       response = await client.accounts.tokens.verify({ account_id: scope.id });
     } catch (accountError) {
-      throw toCloudflareError(accountError, 'verify cloudflare-api-token', `${scope.kind} ${scope.id}`);
+      throw toCloudflareError(accountError, 'verify cloudflare-api-token', scopeLabel);
     }
   }
   if (response.status !== 'active') {
     throw new PermissionError(
       `cloudflare-api-token is ${response.status} (token id ${response.id}).`,
-      'Create or re-enable an API token with Access: Service Tokens Write and update the secret that holds it.'
+      'Create or re-enable the API token and update the secret that holds it.'
     );
   }
-  return { owner, expiresOn: response.expires_on ? new Date(response.expires_on) : undefined };
+  return {
+    id: response.id,
+    owner,
+    expiresOn: response.expires_on ? new Date(response.expires_on) : undefined
+  };
 }

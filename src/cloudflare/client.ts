@@ -1,7 +1,11 @@
 import * as core from '@actions/core';
 import { createClient } from 'cloudflare/tree-shakable';
+import { BasePermissionGroups as AccountPermissionGroups } from 'cloudflare/resources/accounts/tokens/permission-groups';
 import { BaseTokens as AccountTokens } from 'cloudflare/resources/accounts/tokens/tokens';
+import { BaseValue as AccountTokenValue } from 'cloudflare/resources/accounts/tokens/value';
+import { BasePermissionGroups as UserPermissionGroups } from 'cloudflare/resources/user/tokens/permission-groups';
 import { BaseTokens as UserTokens } from 'cloudflare/resources/user/tokens/tokens';
+import { BaseValue as UserTokenValue } from 'cloudflare/resources/user/tokens/value';
 import { ServiceTokens } from 'cloudflare/resources/zero-trust/access/service-tokens';
 
 export interface CloudflareClientOptions {
@@ -30,7 +34,15 @@ export function createCloudflareClient(options: CloudflareClientOptions) {
     maxRetries: READ_RETRIES,
     timeout: options.timeoutMs,
     logger: { debug: toDebug, info: toDebug, warn: toDebug, error: toDebug },
-    resources: [ServiceTokens, UserTokens, AccountTokens]
+    resources: [
+      ServiceTokens,
+      UserTokens,
+      UserTokenValue,
+      UserPermissionGroups,
+      AccountTokens,
+      AccountTokenValue,
+      AccountPermissionGroups
+    ]
   });
 }
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { NotFoundError } from 'cloudflare/error';
 import { LostSecretError, TokenLookupError } from '../errors.js';
 import type { IssuedCredential, TokenState } from '../model.js';
-import type { TokenScope } from '../settings/settings.js';
+import type { ServiceTokenScope } from '../settings/settings.js';
 import { isAmbiguous, toCloudflareError } from './api-errors.js';
 import type { CloudflareClient } from './client.js';
 import { toTokenState } from './token-state.js';
@@ -43,9 +43,9 @@ function issued(raw: unknown, operation: string): IssuedCredential {
 export class CloudflareServiceTokens implements ServiceTokenStore {
   readonly scopeLabel: string;
   private readonly client: CloudflareClient;
-  private readonly scope: TokenScope;
+  private readonly scope: ServiceTokenScope;
 
-  constructor(client: CloudflareClient, scope: TokenScope) {
+  constructor(client: CloudflareClient, scope: ServiceTokenScope) {
     this.client = client;
     this.scope = scope;
     this.scopeLabel = `${scope.kind} ${scope.id}`;

@@ -11,6 +11,14 @@ export interface TargetEntry {
 
 /** One entry per target and secret, in the order of the `targets` input. */
 export function targetEntries(record: RunRecord, settings: Settings): TargetEntry[] {
+  const apiTokenSecret = settings.apiToken?.secretName;
+  if (apiTokenSecret) {
+    return record.outcomes.map((outcome) => ({
+      target: outcome.label,
+      secret: apiTokenSecret,
+      status: outcome.clientSecret
+    }));
+  }
   return record.outcomes.flatMap((outcome) => [
     {
       target: outcome.label,
@@ -36,6 +44,11 @@ export function resultOf(record: RunRecord): Result | undefined {
 export function setOutputs(record: RunRecord, settings: Settings): void {
   const result = resultOf(record);
   if (result) core.setOutput('result', result);
+  const apiToken = record.apiToken;
+  if (apiToken) {
+    core.setOutput('token-id', apiToken.id);
+    core.setOutput('expires-at', apiToken.expiresOn ? apiToken.expiresOn.toISOString() : '');
+  }
   const token = record.token;
   if (token) {
     core.setOutput('token-id', token.id);
@@ -44,5 +57,6 @@ export function setOutputs(record: RunRecord, settings: Settings): void {
   }
   if (record.outcomes.length) core.setOutput('targets', JSON.stringify(targetEntries(record, settings)));
   // Masked since it was issued; exposed only on request, for later steps of the same job.
-  if (settings.exposeSecret && record.issuedSecret) core.setOutput('client-secret', record.issuedSecret);
+  if (settings.exposeSecret && record.issuedSecret)
+    core.setOutput(settings.apiToken ? 'api-token' : 'client-secret', record.issuedSecret);
 }

@@ -21,6 +21,27 @@ function statusCell(status: string): string {
   return status;
 }
 
+function serviceTokenFacts(record: RunRecord, settings: Settings): string[] {
+  const token = record.token;
+  return [
+    token
+      ? `Service token: <code>${escapeHtml(token.name)}</code> (<code>${escapeHtml(token.id)}</code>), client id <code>${escapeHtml(token.clientId)}</code>`
+      : `Service token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
+    `Expires: ${token ? (token.expiresAt ? token.expiresAt.toISOString() : 'never') : 'unknown'}`
+  ];
+}
+
+function apiTokenFacts(record: RunRecord, settings: Settings): string[] {
+  const token = record.apiToken;
+  const owner = settings.scope.kind === 'account' ? `account ${settings.scope.id}` : 'user';
+  return [
+    token
+      ? `API token: <code>${escapeHtml(token.name)}</code> (<code>${escapeHtml(token.id)}</code>), ${owner}-owned`
+      : `API token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
+    `Expires: ${token ? (token.expiresOn ? token.expiresOn.toISOString() : 'never') : 'unknown'}`
+  ];
+}
+
 /** The job summary: what was found, what was done, one row per target and secret, and the expiry. */
 export async function writeSummary(
   record: RunRecord,
@@ -29,13 +50,9 @@ export async function writeSummary(
 ): Promise<void> {
   const summary = core.summary.addHeading('Cloudflare Token Rotator', 2);
   const result = resultOf(record);
-  const token = record.token;
   const facts: string[] = [
     `Result: <b>${result ?? 'failed'}</b>${record.dryRun ? ' (dry run: nothing was changed)' : ''}`,
-    token
-      ? `Service token: <code>${escapeHtml(token.name)}</code> (<code>${escapeHtml(token.id)}</code>), client id <code>${escapeHtml(token.clientId)}</code>`
-      : `Service token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
-    `Expires: ${token ? (token.expiresAt ? token.expiresAt.toISOString() : 'never') : 'unknown'}`
+    ...(settings.apiToken ? apiTokenFacts(record, settings) : serviceTokenFacts(record, settings))
   ];
   const previous = record.previousSecretValidUntil;
   if (previous) {

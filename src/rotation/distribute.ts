@@ -35,7 +35,7 @@ export function writeSecret(
   name: string,
   plaintext: string,
   key: PublicKey,
-  ports: RotationPorts
+  ports: Pick<RotationPorts, 'seal'>
 ): Promise<WriteStatus> {
   return attempt(target, name, async () =>
     target.write(name, { encryptedValue: await ports.seal(plaintext, key.key), keyId: key.keyId })

@@ -1,5 +1,5 @@
-import type { Plan } from '../plan.js';
-import type { TokenState, WriteStatus } from '../model.js';
+import type { ApiTokenState } from '../api-token/model.js';
+import type { Result, TokenState, WriteStatus } from '../model.js';
 import type { Target } from '../settings/targets.js';
 
 export interface TargetOutcome {
@@ -15,11 +15,20 @@ export interface TargetOutcome {
  * What a run has learned and done so far. The rotation fills it step by step; the report reads it after
  * success or failure alike, so partial results are never lost.
  */
+/** What the report needs of either kind of plan. */
+export interface PlannedRun {
+  readonly action: string;
+  readonly result: Result;
+  readonly reasons: readonly string[];
+}
+
 export interface RunRecord {
-  plan: Plan | undefined;
+  plan: PlannedRun | undefined;
   /** The latest known state of the service token. */
   token: TokenState | undefined;
-  /** The secret issued by this run (kept only for the optional `client-secret` output). */
+  /** The API token in use (credential api-token). */
+  apiToken: ApiTokenState | undefined;
+  /** The secret or API token value issued by this run (kept only for the optional output). */
   issuedSecret: string | undefined;
   outcomes: TargetOutcome[];
   /** Until when the previous secret works, when this run rotated. */
@@ -35,6 +44,7 @@ export function newRunRecord(): RunRecord {
   return {
     plan: undefined,
     token: undefined,
+    apiToken: undefined,
     issuedSecret: undefined,
     outcomes: [],
     previousSecretValidUntil: undefined,

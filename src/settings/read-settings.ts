@@ -1,8 +1,21 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
+import type { Strategy } from '../api-token/plan.js';
+import { parseApiTokenPolicy } from './api-token-policy.js';
 import { parseGrace, parseTokenDuration } from './duration.js';
 import { parseSecretName } from './secret-name.js';
-import { DEFAULT_TIMING, MODES, type Mode, type Settings, type Timing, type TokenScope } from './settings.js';
+import {
+  CREDENTIALS,
+  DEFAULT_TIMING,
+  MODES,
+  STRATEGIES,
+  type ApiTokenSettings,
+  type Credential,
+  type Mode,
+  type Settings,
+  type Timing,
+  type TokenScope
+} from './settings.js';
 import { parseTargets } from './targets.js';
 
 const CLOUDFLARE_ID = /^[0-9a-f]{32}$/i;
@@ -34,7 +47,40 @@ function boolean(name: string): boolean {
   }
 }
 
-function parseScope(): TokenScope {
+function cloudflareId(input: string, id: string): string {
+  if (!CLOUDFLARE_ID.test(id)) {
+    throw new InputError(
+      input,
+      `'${id}' is not a Cloudflare id`,
+      'Copy the 32-character hexadecimal id from the dashboard.'
+    );
+  }
+  return id.toLowerCase();
+}
+
+function oneOf<T extends string>(name: string, values: readonly T[], fallback: T, what: string): T {
+  const value = core.getInput(name) || fallback;
+  if (!(values as readonly string[]).includes(value)) {
+    throw new InputError(name, `'${value}' is not ${what}`, `Use one of ${values.join(', ')}.`);
+  }
+  return value as T;
+}
+
+/** An API token belongs to an account (account-id) or to the user behind cloudflare-api-token. */
+function parseApiTokenScope(): TokenScope {
+  if (optional('zone-id')) {
+    throw new InputError(
+      'zone-id',
+      'is set, but API tokens belong to a user or an account, not to a zone',
+      'Remove zone-id; set account-id only for an account-owned token (a zone goes into api-token-policy resources).'
+    );
+  }
+  const accountId = optional('account-id');
+  return accountId ? { kind: 'account', id: cloudflareId('account-id', accountId) } : { kind: 'user' };
+}
+
+function parseScope(credential: Credential): TokenScope {
+  if (credential === 'api-token') return parseApiTokenScope();
   const accountId = optional('account-id');
   const zoneId = optional('zone-id');
   if (accountId && zoneId) {
@@ -52,22 +98,57 @@ function parseScope(): TokenScope {
     );
   }
   const [input, id] = accountId ? ['account-id', accountId] : ['zone-id', zoneId as string];
-  if (!CLOUDFLARE_ID.test(id)) {
-    throw new InputError(
-      input,
-      `'${id}' is not a Cloudflare id`,
-      'Copy the 32-character hexadecimal id from the dashboard.'
-    );
-  }
-  return { kind: accountId ? 'account' : 'zone', id: id.toLowerCase() };
+  return { kind: accountId ? 'account' : 'zone', id: cloudflareId(input, id) };
 }
 
-function parseMode(): Mode {
-  const value = core.getInput('mode') || 'auto';
-  if (!(MODES as readonly string[]).includes(value)) {
-    throw new InputError('mode', `'${value}' is not a mode`, `Use one of ${MODES.join(', ')}.`);
+function parseMode(credential: Credential): Mode {
+  const mode = oneOf('mode', MODES, 'auto', 'a mode');
+  if (credential === 'api-token' && mode === 'refresh') {
+    throw new InputError(
+      'mode',
+      "'refresh' extends a service token; an API token's expiry is renewed by replacing or rolling it",
+      "Use mode 'auto' (renews within min-days-for-renewal) or 'rotate'."
+    );
   }
-  return value as Mode;
+  return mode;
+}
+
+/** The inputs of an API token run, and those that would be silently ignored in the other kind of run. */
+function parseApiTokenSettings(credential: Credential, now: Date): ApiTokenSettings | undefined {
+  const policyText = core.getInput('api-token-policy');
+  if (credential !== 'api-token') {
+    if (policyText.trim()) {
+      throw new InputError(
+        'api-token-policy',
+        'is set, but credential is access-service-token',
+        'Set credential: api-token to manage an API token, or remove api-token-policy.'
+      );
+    }
+    return undefined;
+  }
+  if (optional('verify-url')) {
+    throw new InputError(
+      'verify-url',
+      'tests an Access service token; an API token is verified through the Cloudflare API',
+      'Remove verify-url.'
+    );
+  }
+  const strategy: Strategy = oneOf('strategy', STRATEGIES, 'replace', 'a strategy');
+  if (strategy === 'replace' && core.getInput('token-id').trim()) {
+    throw new InputError(
+      'token-id',
+      'pins one token, but strategy replace gives the token a new id on every replacement',
+      'Use token-name with strategy replace, or strategy roll to keep the id.'
+    );
+  }
+  return {
+    strategy,
+    policy: policyText.trim() ? parseApiTokenPolicy(policyText, now) : undefined,
+    secretName: parseSecretName(
+      'api-token-secret-name',
+      core.getInput('api-token-secret-name') || 'CLOUDFLARE_API_TOKEN'
+    )
+  };
 }
 
 function parseRenewalWindow(): number {
@@ -151,12 +232,14 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const cloudflareApiToken = secret('cloudflare-api-token');
   const githubToken = secret('github-token');
   const verifyUrlText = optional('verify-url');
+  const credential = oneOf('credential', CREDENTIALS, 'access-service-token', 'a credential');
   return {
     cloudflareApiToken,
     githubToken,
-    scope: parseScope(),
+    credential,
+    scope: parseScope(credential),
     ...parseTokenIdentity(),
-    mode: parseMode(),
+    mode: parseMode(credential),
     renewalWindowMs: parseRenewalWindow(),
     duration: parseTokenDuration('duration', core.getInput('duration') || '8760h'),
     previousSecretGraceMs: parseGrace(
@@ -164,6 +247,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
       core.getInput('previous-secret-grace') || '24h'
     ),
     revokePrevious: boolean('revoke-previous'),
+    apiToken: parseApiTokenSettings(credential, new Date()),
     verifyUrl: verifyUrlText ? parseUrl('verify-url', verifyUrlText) : undefined,
     targets: parseTargets(core.getInput('targets'), env.GITHUB_REPOSITORY),
     ...parseSecretNames(),

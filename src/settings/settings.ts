@@ -1,18 +1,40 @@
+import type { Strategy } from '../api-token/plan.js';
+import type { ApiTokenPolicy } from './api-token-policy.js';
 import type { TokenDuration } from './duration.js';
 import type { Target } from './targets.js';
+
+/** What the action rotates: an Access service token (client id and secret) or an API token. */
+export type Credential = 'access-service-token' | 'api-token';
+export const CREDENTIALS: readonly Credential[] = ['access-service-token', 'api-token'];
+export const STRATEGIES: readonly Strategy[] = ['replace', 'roll'];
 
 export type Mode = 'auto' | 'rotate' | 'refresh' | 'check';
 export const MODES: readonly Mode[] = ['auto', 'rotate', 'refresh', 'check'];
 
-/** Where the service token lives: exactly one of an account or a zone. */
-export type TokenScope =
+/** Where a service token lives: exactly one of an account or a zone. */
+export type ServiceTokenScope =
   { readonly kind: 'account'; readonly id: string } | { readonly kind: 'zone'; readonly id: string };
+
+/** Who owns the managed token: an account or a zone (service tokens), an account or the user (API tokens). */
+export type TokenScope = ServiceTokenScope | { readonly kind: 'user' };
+
+/** The inputs only an API token run uses. */
+export interface ApiTokenSettings {
+  /** How to create the token when none exists; a replacement copies the old token instead. */
+  readonly policy: ApiTokenPolicy | undefined;
+  /** The secret that receives the token's value in every target. */
+  readonly secretName: string;
+  readonly strategy: Strategy;
+}
 
 /** Every input of the action, parsed and validated once (see action.yml for the user-facing text). */
 export interface Settings {
-  /** Cloudflare API token that manages the service token (masked). */
+  /** Cloudflare API token that manages the token (masked). */
   readonly cloudflareApiToken: string;
+  readonly credential: Credential;
   readonly scope: TokenScope;
+  /** Set exactly when `credential` is 'api-token'. */
+  readonly apiToken: ApiTokenSettings | undefined;
   /** Name to find or create; undefined only when `tokenId` is set. */
   readonly tokenName: string | undefined;
   readonly tokenId: string | undefined;

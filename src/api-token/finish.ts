@@ -1,0 +1,84 @@
+import * as core from '@actions/core';
+import { CleanupError, DistributionError, errorMessage } from '../errors.js';
+import { ARCHIVED, failedOutcomes, type RunRecord } from '../rotation/record.js';
+import type { Target } from '../settings/targets.js';
+import type { ApiTokenState } from './model.js';
+import { tokensToDelete, type ApiTokenPlan } from './plan.js';
+import type { ApiTokenPorts } from './ports.js';
+
+export interface CleanupInput {
+  readonly plan: ApiTokenPlan;
+  readonly family: readonly ApiTokenState[];
+  /** The token whose value the run issued (created or rolled), if any. */
+  readonly issued: ApiTokenState | undefined;
+  /** Targets that received the new value in this run. */
+  readonly written: ReadonlySet<Target>;
+  /** cloudflare-api-token's id: deleted last, as nothing can be called after it is gone. */
+  readonly runningId: string;
+}
+
+/**
+ * Deletes every token that no target needs any more: the replaced one once all hold the new value,
+ * leftovers of failed runs, and a new token that no target received. A token a failed target still
+ * holds is kept, so no one is locked out; the next run replaces again and cleans up.
+ */
+export async function cleanUp(input: CleanupInput, ports: ApiTokenPorts, record: RunRecord): Promise<void> {
+  const { plan, issued, written } = input;
+  const family =
+    issued && !input.family.some((token) => token.id === issued.id)
+      ? [...input.family, issued]
+      : input.family;
+  const holders = new Map(plan.holders);
+  const now = issued ?? plan.current;
+  for (const target of written) holders.set(target, now ? [now.id] : []);
+  // A new token that reached no target is no one's: it goes, and the token in use stays.
+  const inUse = issued && written.size ? issued : plan.current;
+  record.apiToken = inUse;
+  const doomed = tokensToDelete(family, new Set(inUse ? [inUse.id] : []), holders, new Set());
+  // The token the action runs with goes last: after that no call can be made.
+  doomed.sort((a, b) => Number(a.id === input.runningId) - Number(b.id === input.runningId));
+  const failures: string[] = [];
+  for (const token of doomed) {
+    try {
+      await ports.apiTokens.delete(token);
+      const why = token.id === issued?.id ? 'no target received it' : 'no target holds it any more';
+      record.steps.push(
+        `Deleted API token ${token.id} (issued ${token.issuedOn.toISOString()}): ${why}${token.id === input.runningId ? '; it was cloudflare-api-token, deleted last' : ''}.`
+      );
+      core.info(record.steps.at(-1) as string);
+    } catch (error) {
+      failures.push(`${token.id} (${errorMessage(error)})`);
+    }
+  }
+  const kept = family.filter((token) => token.id !== inUse?.id && !doomed.includes(token));
+  if (kept.length) {
+    record.steps.push(
+      `Kept API token(s) ${kept.map((token) => token.id).join(', ')}: targets that were not written still hold them.`
+    );
+    core.info(record.steps.at(-1) as string);
+  }
+  if (failures.length) {
+    throw new CleanupError(
+      `Could not delete API token(s) that no target holds any more: ${failures.join(', ')}; they still work.`,
+      'Every target holds the token in use; the next run deletes them (or delete them in the dashboard).'
+    );
+  }
+}
+
+/** The run's failure when targets were not written: each named, with what it holds now. */
+export function apiTokenDistributionError(record: RunRecord, rolled: boolean): DistributionError {
+  const failed = failedOutcomes(record);
+  const list = failed
+    .map((outcome) => `${outcome.label} (${outcome.clientSecret.replace(/^failed: /, '')})`)
+    .join(', ');
+  const archived = failed.some((outcome) => outcome.clientSecret === ARCHIVED)
+    ? 'Remove archived repositories from targets. '
+    : '';
+  return new DistributionError(
+    `${failed.length} of ${record.outcomes.length} target(s) did not receive the new API token: ${list}.`,
+    archived +
+      (rolled
+        ? 'Their value was rolled away and no longer works (strategy roll): fix the cause and re-run now.'
+        : 'They keep the token they held, which was kept and still works: fix the cause and re-run (mode auto replaces the token again, writes every target, then deletes the older tokens).')
+  );
+}

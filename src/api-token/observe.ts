@@ -1,0 +1,68 @@
+import * as core from '@actions/core';
+import type { ApiTokenStatus } from '../cloudflare/api-token-check.js';
+import type { ApiTokenStore } from '../cloudflare/api-tokens.js';
+import { TokenLookupError } from '../errors.js';
+import { observeTargets } from '../rotation/observe.js';
+import type { Settings } from '../settings/settings.js';
+import type { ApiTokenState, ApiTokenTargetState } from './model.js';
+import type { ApiTokenPorts } from './ports.js';
+
+export interface ApiTokenObservation {
+  /** cloudflare-api-token itself. */
+  readonly running: ApiTokenStatus;
+  /** The token by id, or every token with the name (more than one after a failed or killed run). */
+  readonly family: ApiTokenState[];
+  readonly targets: ApiTokenTargetState[];
+}
+
+/** The token by id (its name checked when both are given), or every token with the name. */
+export async function findFamily(settings: Settings, tokens: ApiTokenStore): Promise<ApiTokenState[]> {
+  const { tokenId, tokenName } = settings;
+  if (!tokenId) return tokens.findByName(tokenName as string);
+  const token = await tokens.get(tokenId);
+  if (tokenName && token.name !== tokenName) {
+    throw new TokenLookupError(
+      `API token ${tokenId} is named '${token.name}', not '${tokenName}'.`,
+      'Fix token-name or token-id so that they name the same token.'
+    );
+  }
+  return [token];
+}
+
+/** An annotation when the token that runs the action expires soon: the next rotation would fail. */
+function warnIfExpiring(running: ApiTokenStatus, windowMs: number, now: Date): void {
+  const expiresOn = running.expiresOn;
+  if (!expiresOn || expiresOn.getTime() - now.getTime() > windowMs) return;
+  core.warning(
+    `cloudflare-api-token expires at ${expiresOn.toISOString()}: replace it before then, or rotations will fail.`
+  );
+}
+
+/** Everything read-only, at once: cloudflare-api-token, the tokens with the name, and every target. */
+export async function observeApiToken(
+  settings: Settings,
+  ports: ApiTokenPorts
+): Promise<ApiTokenObservation> {
+  const secretName = (settings.apiToken as { secretName: string }).secretName;
+  const names = { clientId: secretName, clientSecret: secretName, clientIdAsVariable: false };
+  const [running, family, states] = await Promise.all([
+    ports.checkApiToken(),
+    findFamily(settings, ports.apiTokens),
+    observeTargets(ports.targets, names)
+  ]);
+  warnIfExpiring(running, settings.renewalWindowMs, ports.now());
+  const label = settings.tokenName ?? settings.tokenId;
+  core.info(
+    family.length
+      ? `Found ${family.length} API token(s) named '${family[0]?.name}' for ${ports.apiTokens.ownerLabel}: ${family.map((token) => `${token.id} (issued ${token.issuedOn.toISOString()})`).join(', ')}.`
+      : `No API token named '${label}' for ${ports.apiTokens.ownerLabel}.`
+  );
+  if (family.some((token) => token.id === running.id)) {
+    core.info('cloudflare-api-token is one of these tokens: the run rotates the token it runs with.');
+  }
+  return {
+    running,
+    family,
+    targets: states.map((state) => ({ target: state.target, secret: state.clientSecret }))
+  };
+}
