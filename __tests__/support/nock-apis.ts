@@ -3,6 +3,7 @@ import nock from 'nock';
 import sodium from 'libsodium-wrappers';
 import { loadContractChecker, type Api } from '../../emulator/contracts.ts';
 import { repositoryJson } from '../../emulator/github/repository-json.ts';
+import { FakeApiTokens, type FakeApiToken } from './nock-api-tokens.js';
 
 /** Loopback origins: nock answers them in-process; nothing ever leaves the machine. */
 export const CLOUDFLARE_URL = 'http://127.0.0.1:48001/client/v4';
@@ -62,6 +63,16 @@ export class FakeApis {
   readonly violations: string[] = [];
   /** Faults run before the normal handling; the first that returns a reply wins. */
   readonly faults: Fault[] = [];
+  /** API tokens (/user/tokens, /accounts/{id}/tokens), including the one the tests run with by default. */
+  readonly apiTokens = new FakeApiTokens();
+  /** The token behind the default cloudflare-api-token input ('cf-test-token'): user-owned, active. */
+  readonly operator: FakeApiToken = this.apiTokens.seed({
+    id: 'f267e341f3dd4697bd3b9f71dd96247f',
+    name: 'rotator operator',
+    value: 'cf-test-token',
+    groups: ['API Tokens Write'],
+    resources: { 'com.cloudflare.api.user.*': '*' }
+  });
 
   private readonly scopes = new Map<string, Scope>();
   private readonly knownRepositories = new Map<string, { id: number; archived: boolean }>();
@@ -162,14 +173,26 @@ export class FakeApis {
     const github = nock(GITHUB_URL).persist();
     // nock 15 hands a one-argument reply function the fetch Request itself.
     const reply = (api: Api) => async (request: Request) =>
-      this.handle(api, request.method, request.url, await request.text());
+      this.handle(
+        api,
+        request.method,
+        request.url,
+        await request.text(),
+        request.headers.get('authorization')
+      );
     for (const method of ['GET', 'POST', 'PUT', 'DELETE', 'PATCH']) {
       cloudflare.intercept(/.*/, method).query(true).reply(reply('cloudflare'));
       github.intercept(/.*/, method).query(true).reply(reply('github'));
     }
   }
 
-  private handle(api: Api, method: string, uri: string, rawBody: string): Reply {
+  private handle(
+    api: Api,
+    method: string,
+    uri: string,
+    rawBody: string,
+    authorization: string | null
+  ): Reply {
     const url = new URL(uri);
     const path = api === 'cloudflare' ? url.pathname.slice(CF_PREFIX.length) : url.pathname;
     const query = Object.fromEntries(url.searchParams);
@@ -180,7 +203,10 @@ export class FakeApis {
       if (reply) return reply;
     }
     const reply =
-      api === 'cloudflare' ? this.cloudflare(method, path, query, body) : this.github(method, path, body);
+      api === 'cloudflare'
+        ? (this.apiTokens.handle({ method, path, query, body, authorization, at: this.calls.length - 1 }) ??
+          this.cloudflare(method, path, query, body))
+        : this.github(method, path, body);
     return this.check(api, method, path, query, body, reply);
   }
 
@@ -193,21 +219,21 @@ export class FakeApis {
     >;
   }
 
-  /** When set, the token status /user/tokens/verify reports (a user token). */
-  apiTokenStatus: 'active' | 'disabled' | 'expired' = 'active';
-  apiTokenExpiresOn: string | undefined = undefined;
+  /** The status /user/tokens/verify reports for the default cloudflare-api-token. */
+  get apiTokenStatus(): FakeApiToken['status'] {
+    return this.operator.status;
+  }
+  set apiTokenStatus(status: FakeApiToken['status']) {
+    this.operator.status = status;
+  }
+  get apiTokenExpiresOn(): string | undefined {
+    return this.operator.expires_on ?? undefined;
+  }
+  set apiTokenExpiresOn(expiresOn: string | undefined) {
+    this.operator.expires_on = expiresOn ?? null;
+  }
 
   private cloudflare(method: string, path: string, query: Record<string, string>, body: unknown): Reply {
-    if (path === '/user/tokens/verify') {
-      return [
-        200,
-        envelope({
-          id: 'f267e341f3dd4697bd3b9f71dd96247f',
-          status: this.apiTokenStatus,
-          ...(this.apiTokenExpiresOn && { expires_on: this.apiTokenExpiresOn })
-        })
-      ];
-    }
     const match =
       /^\/(accounts|zones)\/([0-9a-f]{32})\/access\/service_tokens(?:\/([^/]+))?(?:\/(rotate|refresh))?$/.exec(
         path

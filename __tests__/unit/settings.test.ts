@@ -163,3 +163,224 @@ describe('readSettings', () => {
     expect(errorFor({ targets: '# only a comment' }).message).toMatch(/no target is listed/);
   });
 });
+
+describe('readSettings: credential api-token', () => {
+  const POLICY = `
+policies:
+  - effect: allow
+    permission_groups: [DNS Write]
+    resources:
+      com.cloudflare.api.account.zone.${ZONE_ID}: '*'
+condition:
+  request_ip:
+    in: [192.0.2.0/24]
+`;
+
+  /** Valid inputs of an API token run; tests override one at a time. */
+  const apiToken = (overrides: Record<string, string> = {}) => ({
+    credential: 'api-token',
+    'token-name': 'deploy',
+    ...overrides
+  });
+
+  it('defaults to the access-service-token credential, without API token settings', () => {
+    const settings = settingsWith({});
+    expect(settings.credential).toBe('access-service-token');
+    expect(settings.apiToken).toBeUndefined();
+    expect(settings.scope).toEqual({ kind: 'account', id: ACCOUNT_ID });
+  });
+
+  it('leaves the service token settings as they were when credential is given explicitly', () => {
+    expect(settingsWith({ credential: 'access-service-token' })).toEqual(settingsWith({}));
+  });
+
+  it('takes credential api-token with the documented defaults', () => {
+    const settings = settingsWith(apiToken());
+    expect(settings).toMatchObject({
+      credential: 'api-token',
+      scope: { kind: 'account', id: ACCOUNT_ID },
+      tokenName: 'deploy',
+      tokenId: undefined,
+      mode: 'auto',
+      verifyUrl: undefined,
+      apiToken: { strategy: 'replace', policy: undefined, secretName: 'CLOUDFLARE_API_TOKEN' }
+    });
+  });
+
+  it('scopes the token to the account in account-id, or to the user without one', () => {
+    expect(settingsWith(apiToken({ 'account-id': ACCOUNT_ID.toUpperCase() })).scope).toEqual({
+      kind: 'account',
+      id: ACCOUNT_ID
+    });
+    expect(settingsWith(apiToken({ 'account-id': '' })).scope).toEqual({ kind: 'user' });
+  });
+
+  it('parses api-token-policy into settings.apiToken.policy', () => {
+    const settings = settingsWith(apiToken({ 'api-token-policy': POLICY }));
+    expect(settings.apiToken?.policy).toEqual({
+      policies: [
+        {
+          effect: 'allow',
+          permissionGroups: [{ name: 'DNS Write' }],
+          resources: { [`com.cloudflare.api.account.zone.${ZONE_ID}`]: '*' }
+        }
+      ],
+      requestIp: { in: ['192.0.2.0/24'], notIn: [] },
+      notBefore: undefined,
+      expiresOn: undefined
+    });
+  });
+
+  it('reads a policy written as JSON the same way', () => {
+    const json = JSON.stringify({
+      policies: [
+        {
+          effect: 'allow',
+          permission_groups: ['DNS Write'],
+          resources: { [`com.cloudflare.api.account.zone.${ZONE_ID}`]: '*' }
+        }
+      ],
+      condition: { 'request.ip': { in: ['192.0.2.0/24'] } }
+    });
+    expect(settingsWith(apiToken({ 'api-token-policy': json })).apiToken?.policy).toEqual(
+      settingsWith(apiToken({ 'api-token-policy': POLICY })).apiToken?.policy
+    );
+  });
+
+  it('treats a blank api-token-policy as not set', () => {
+    expect(settingsWith(apiToken({ 'api-token-policy': ' \n ' })).apiToken?.policy).toBeUndefined();
+    expect(settingsWith({ 'api-token-policy': ' \n ' }).apiToken).toBeUndefined();
+  });
+
+  it('takes strategy replace and roll, and token-id with roll', () => {
+    expect(settingsWith(apiToken({ strategy: 'replace' })).apiToken?.strategy).toBe('replace');
+    const rolled = settingsWith(apiToken({ strategy: 'roll', 'token-id': 'abc123', 'token-name': '' }));
+    expect(rolled.apiToken?.strategy).toBe('roll');
+    expect(rolled).toMatchObject({ tokenId: 'abc123', tokenName: undefined });
+  });
+
+  it('takes another api-token-secret-name, upper-cased', () => {
+    expect(settingsWith(apiToken({ 'api-token-secret-name': 'cf_dns_token' })).apiToken?.secretName).toBe(
+      'CF_DNS_TOKEN'
+    );
+  });
+
+  it.each(['auto', 'rotate', 'check'])('takes mode %s', (mode) => {
+    expect(settingsWith(apiToken({ mode })).mode).toBe(mode);
+  });
+
+  it('still masks both tokens', () => {
+    settingsWith(apiToken());
+    const printed = stdout.mock.calls.map((call) => String(call[0])).join('');
+    expect(printed).toContain('::add-mask::cf-test-token');
+    expect(printed).toContain('::add-mask::gh-test-token');
+  });
+
+  it.each([
+    [
+      { credential: 'api_token' },
+      'credential',
+      /'api_token' is not a credential.*access-service-token, api-token/
+    ],
+    [{ credential: 'service-token' }, 'credential', /not a credential/],
+    [apiToken({ strategy: 'rotate' }), 'strategy', /'rotate' is not a strategy.*replace, roll/],
+    [apiToken({ 'zone-id': ZONE_ID }), 'zone-id', /API tokens belong to a user or an account, not to a zone/],
+    [apiToken({ 'account-id': '', 'zone-id': ZONE_ID }), 'zone-id', /not to a zone/],
+    [apiToken({ 'account-id': 'my-account' }), 'account-id', /not a Cloudflare id/],
+    [apiToken({ mode: 'refresh' }), 'mode', /'refresh' extends a service token/],
+    [apiToken({ mode: 'renew' }), 'mode', /not a mode/],
+    [apiToken({ 'token-id': 'abc123' }), 'token-id', /strategy replace gives the token a new id/],
+    [apiToken({ strategy: 'replace', 'token-id': 'abc123' }), 'token-id', /strategy replace/],
+    [
+      apiToken({ 'verify-url': 'https://app.example.com/health' }),
+      'verify-url',
+      /tests an Access service token/
+    ],
+    [apiToken({ 'api-token-secret-name': 'CF-TOKEN' }), 'api-token-secret-name', /not a valid secret name/],
+    [apiToken({ 'api-token-secret-name': '1TOKEN' }), 'api-token-secret-name', /not a valid secret name/],
+    [apiToken({ 'api-token-secret-name': 'github_token' }), 'api-token-secret-name', /starts with GITHUB_/],
+    [
+      { 'api-token-policy': 'policies: []' },
+      'api-token-policy',
+      /is set, but credential is access-service-token/
+    ],
+    [
+      { credential: 'access-service-token', 'api-token-policy': 'policies: []' },
+      'api-token-policy',
+      /credential is access-service-token/
+    ]
+  ])('rejects %o, naming %s', (overrides, input, message) => {
+    const error = errorFor(overrides);
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(message);
+    expect(error.hint).not.toBe('');
+  });
+
+  it.each([
+    ['a syntax error', 'policies:\n\t- effect: allow\n', /YAML syntax error at line 2/],
+    ['no policies', 'not_before: 2020-01-01\n', /policies: expected a list, found nothing/],
+    ['an empty list', 'policies: []\n', /policies: is empty/],
+    [
+      'a bad effect',
+      POLICY.replace('effect: allow', 'effect: permit'),
+      /policies\[0\]\.effect: expected allow or deny/
+    ],
+    ['a bad resource key', POLICY.replace('account.zone.', 'zone.'), /is not a resource key/],
+    [
+      'a bad CIDR',
+      POLICY.replace('192.0.2.0/24', '192.0.2.0/33'),
+      /condition\.request_ip\.in\[0\]: .* is not a CIDR/
+    ],
+    [
+      'an expiry in the past',
+      `${POLICY}expires_on: 2000-01-01\n`,
+      /expires_on: 2000-01-01T00:00:00.000Z is not in the future/
+    ],
+    [
+      'a time without a timezone',
+      `${POLICY}expires_on: 2999-01-01T00:00:00\n`,
+      /not a date and time with a timezone/
+    ]
+  ])('reports a policy with %s as an InputError naming api-token-policy', (_, policy, message) => {
+    const error = errorFor(apiToken({ 'api-token-policy': policy }));
+    expect(error.input).toBe('api-token-policy');
+    expect(error.message).toMatch(/^Input 'api-token-policy': /);
+    expect(error.message).toMatch(message);
+    expect(error.hint).not.toBe('');
+  });
+
+  it.each([
+    ['revoke-previous', 'true'],
+    ['previous-secret-grace', '1h'],
+    ['client-id-secret-name', 'MY_ID'],
+    ['client-secret-secret-name', 'MY_SECRET'],
+    ['client-id-as-variable', 'true']
+  ])('rejects the service-token input %s=%s with credential api-token', (input, value) => {
+    const error = errorFor(apiToken({ [input]: value }));
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(/is set, but credential api-token does not use it/);
+  });
+
+  it.each([
+    ['api-token-secret-name', 'CF_TOKEN'],
+    ['strategy', 'roll']
+  ])('rejects the API-token input %s=%s with the service-token credential', (input, value) => {
+    const error = errorFor({ [input]: value });
+    expect(error.input).toBe(input);
+    expect(error.message).toMatch(/is set, but credential access-service-token does not use it/);
+  });
+
+  it('accepts the other credential inputs at their defaults, as a reusable workflow passes them', () => {
+    const defaults = {
+      'previous-secret-grace': '24h',
+      'revoke-previous': 'false',
+      'client-id-secret-name': 'CF_ACCESS_CLIENT_ID',
+      'client-secret-secret-name': 'CF_ACCESS_CLIENT_SECRET',
+      'client-id-as-variable': 'false',
+      'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
+      strategy: 'replace'
+    };
+    expect(settingsWith(apiToken(defaults)).credential).toBe('api-token');
+    expect(settingsWith(defaults).credential).toBe('access-service-token');
+  });
+});

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import type { ApiTokenStatus } from '../cloudflare/api-token-check.js';
 import type { ApiTokenStore } from '../cloudflare/api-tokens.js';
 import { TokenLookupError } from '../errors.js';
-import { observeTargets } from '../rotation/observe.js';
+import { observeTargets, warnIfExpiring } from '../rotation/observe.js';
 import type { Settings } from '../settings/settings.js';
 import type { ApiTokenState, ApiTokenTargetState } from './model.js';
 import type { ApiTokenPorts } from './ports.js';
@@ -29,15 +29,6 @@ export async function findFamily(settings: Settings, tokens: ApiTokenStore): Pro
   return [token];
 }
 
-/** An annotation when the token that runs the action expires soon: the next rotation would fail. */
-function warnIfExpiring(running: ApiTokenStatus, windowMs: number, now: Date): void {
-  const expiresOn = running.expiresOn;
-  if (!expiresOn || expiresOn.getTime() - now.getTime() > windowMs) return;
-  core.warning(
-    `cloudflare-api-token expires at ${expiresOn.toISOString()}: replace it before then, or rotations will fail.`
-  );
-}
-
 /** Everything read-only, at once: cloudflare-api-token, the tokens with the name, and every target. */
 export async function observeApiToken(
   settings: Settings,
@@ -50,7 +41,7 @@ export async function observeApiToken(
     findFamily(settings, ports.apiTokens),
     observeTargets(ports.targets, names)
   ]);
-  warnIfExpiring(running, settings.renewalWindowMs, ports.now());
+  warnIfExpiring('cloudflare-api-token', running.expiresOn, settings.renewalWindowMs, ports.now());
   const label = settings.tokenName ?? settings.tokenId;
   core.info(
     family.length

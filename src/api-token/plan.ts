@@ -36,7 +36,7 @@ export interface ApiTokenPlan {
   /** Targets without the current value, with why, for the log and the summary. */
   readonly staleTargets: readonly string[];
   /** Check mode: set when the token expires within the renewal window. */
-  readonly expiryProblem: string | undefined;
+  readonly expiryAlert: string | undefined;
 }
 
 type Freshness = 'current' | 'stale' | 'missing';
@@ -129,7 +129,7 @@ function planCreate(input: ApiTokenPlanInput, holders: Map<Target, readonly stri
     holders,
     obsolete: [],
     staleTargets: [],
-    expiryProblem: undefined
+    expiryAlert: undefined
   };
 }
 
@@ -139,11 +139,10 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
   const holders = new Map<Target, readonly string[]>(
     input.targets.map((state) => [state.target, possibleHolders(state, family).map((token) => token.id)])
   );
-  if (!family.length) return planCreate(input, holders);
-
   const held = new Set([...holders.values()].flatMap((ids) => ids));
-  const current =
-    newestFirst(family).find((token) => held.has(token.id)) ?? (newestFirst(family)[0] as ApiTokenState);
+  const ordered = newestFirst(family);
+  const current = ordered.find((token) => held.has(token.id)) ?? ordered[0];
+  if (!current) return planCreate(input, holders);
   const obsolete = tokensToDelete(family, new Set([current.id]), holders, new Set());
   const states = input.targets.map((state) => ({
     state,
@@ -166,9 +165,10 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
   const inactive = current.status !== 'active';
   const change = input.strategy === 'replace' ? 'replace' : 'roll';
   const changed: ApiTokenResult = input.strategy === 'replace' ? 'replaced' : 'rolled';
-  const base = { current, holders, obsolete, staleTargets, expiryProblem: undefined };
+  const base = { current, holders, obsolete, staleTargets, expiryAlert: undefined };
 
   if (input.mode === 'check') {
+    const state = inactive ? `is ${current.status}` : expiry;
     return {
       ...base,
       action: 'check',
@@ -176,10 +176,7 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
       result: 'checked',
       reasons: [`the token ${expiry}`],
       writes: [],
-      expiryProblem:
-        expiring || inactive
-          ? `API token '${current.name}' (${current.id}) ${inactive ? `is ${current.status}` : expiry}.`
-          : undefined
+      expiryAlert: expiring || inactive ? `API token '${current.name}' (${current.id}) ${state}.` : undefined
     };
   }
   const reasons =

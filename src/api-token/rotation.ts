@@ -46,11 +46,8 @@ function check(plan: ApiTokenPlan): void {
   for (const stale of plan.staleTargets) {
     core.warning(`Target ${stale} does not hold the current API token; a run in mode auto will heal it.`);
   }
-  if (plan.expiryProblem) {
-    throw new ExpiryCheckError(
-      plan.expiryProblem,
-      "Run the action with mode 'auto' or 'rotate' to renew it."
-    );
+  if (plan.expiryAlert) {
+    throw new ExpiryCheckError(plan.expiryAlert, "Run the action with mode 'auto' or 'rotate' to renew it.");
   }
 }
 
@@ -108,7 +105,8 @@ async function preflight(
   ports: ApiTokenPorts,
   record: RunRecord
 ): Promise<{ writing: SecretTarget[]; keys: Map<string, PublicKey> }> {
-  const wanted = ports.targets.filter((target) => plan.writes.includes(target.target));
+  // In the plan's order: targets without a working value first.
+  const wanted = plan.writes.flatMap((write) => ports.targets.filter((target) => target.target === write));
   const archived = await findArchived(wanted, (owner, repo) => ports.isArchived(owner, repo));
   for (const target of archived) {
     const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
@@ -192,9 +190,10 @@ export async function runApiTokenRotation(
   describe(plan);
   if (plan.action === 'check') return check(plan);
   assertRunningTokenHeld(plan, observed.running.id, apiToken.secretName);
+  // Read-only, so a dry run also finds a misspelt permission group.
+  const spec = await specFor(plan, settings, apiToken, ports);
   if (settings.dryRun) return recordDryRun(plan, record);
 
-  const spec = await specFor(plan, settings, apiToken, ports);
   const { writing, keys } = plan.writes.length
     ? await core.group('Preflight: repositories, access and public keys', () =>
         preflight(plan, settings, apiToken.secretName, ports, record)

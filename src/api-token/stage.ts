@@ -45,7 +45,7 @@ async function verifyValue(
   ports: ApiTokenPorts
 ): Promise<string | undefined> {
   const deadline = ports.now().getTime() + settings.timing.verifyTimeoutMs;
-  let problem = '';
+  let problem: string;
   for (let attempt = 0; ; attempt++) {
     try {
       const answer = await ports.apiTokens.verifyValue(issued.value);
@@ -118,13 +118,15 @@ export async function rollToken(
     record.apiToken = token;
     step(record, `Renewed '${token.name}' for ${settings.duration.text}.`);
   }
-  const issued = await ports.apiTokens.roll(token);
+  const { value } = await ports.apiTokens.roll(token, token.id === runningId);
   record.staged = true;
   step(record, `Rolled the value of '${token.name}' (${token.id}); the old value no longer works.`);
   if (token.id === runningId) {
-    ports.apiTokens.useValue(issued.value);
     step(record, 'cloudflare-api-token was the rolled token: the rest of the run uses the new value.');
   }
+  // For the report only (the new modified_on): the value must be written whatever this read does.
+  const reread = async () => ports.apiTokens.get(token.id);
+  const issued = { token: await reread().catch(() => token), value };
   const problem = await verifyValue(issued, settings, ports);
   if (problem === undefined) return { issued, verification: undefined };
   step(record, `The new value did not verify (${problem}); it is written anyway, as the old one is dead.`);

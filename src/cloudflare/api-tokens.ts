@@ -27,8 +27,11 @@ export interface ApiTokenStore {
    * that are not in `known` were made by this call: they are deleted (no one can hold their value).
    */
   create(spec: ApiTokenSpec, known: ReadonlySet<string>): Promise<IssuedApiToken>;
-  /** Never retried: a retried roll kills the value the first one issued. */
-  roll(token: ApiTokenState): Promise<IssuedApiToken>;
+  /**
+   * Never retried: a retried roll kills the value the first one issued. `runsWithIt`: the token is
+   * cloudflare-api-token, whose old value dies with the roll: the store uses the new one from then on.
+   */
+  roll(token: ApiTokenState, runsWithIt?: boolean): Promise<IssuedApiToken>;
   /** PUT of the token as it is with a new expiry (the API replaces the whole token). */
   renew(token: ApiTokenState, expiresOn: Date | undefined): Promise<ApiTokenState>;
   /** A token that is already gone counts as deleted. */
@@ -190,7 +193,7 @@ export class CloudflareApiTokens implements ApiTokenStore {
     );
   }
 
-  async roll(token: ApiTokenState): Promise<IssuedApiToken> {
+  async roll(token: ApiTokenState, runsWithIt = false): Promise<IssuedApiToken> {
     let raw: unknown;
     try {
       raw =
@@ -211,7 +214,9 @@ export class CloudflareApiTokens implements ApiTokenStore {
       throw this.fail(error, `roll API token ${token.id} of ${this.ownerLabel}`);
     }
     const value = issuedValue(raw, 'roll');
-    return { token: await this.get(token.id).catch(() => ({ ...token, modifiedOn: new Date() })), value };
+    if (runsWithIt) this.useValue(value);
+    // The caller reads the token again for its new modified_on, if it needs it.
+    return { token, value };
   }
 
   /** Did a roll whose answer was lost take effect? Its modified_on moved, or the caller's own value died. */
@@ -225,15 +230,13 @@ export class CloudflareApiTokens implements ApiTokenStore {
 
   async renew(token: ApiTokenState, expiresOn: Date | undefined): Promise<ApiTokenState> {
     const spec = { ...token, expiresOn, notBefore: undefined };
+    // Read-only, but the API description requires the token's own id in the body, as it does a policy's.
+    const update = { id: token.id, ...body(spec), status: token.status };
     try {
       const raw =
         this.owner.kind === 'user'
-          ? await this.client.user.tokens.update(token.id, { ...body(spec), status: token.status } as never)
-          : await this.client.accounts.tokens.update(token.id, {
-              ...this.account,
-              ...body(spec),
-              status: token.status
-            } as never);
+          ? await this.client.user.tokens.update(token.id, update as never)
+          : await this.client.accounts.tokens.update(token.id, { ...this.account, ...update } as never);
       return toApiTokenState(raw);
     } catch (error) {
       throw this.fail(error, `renew API token ${token.id} of ${this.ownerLabel}`);

@@ -13,7 +13,7 @@ import { mapWithLimit } from '../util/map-limit.js';
 const READ_CONCURRENCY = 4;
 
 /** An annotation when the token that runs the action expires soon: the next rotation would fail. */
-function warnIfExpiring(what: string, expiresOn: Date | undefined, windowMs: number, now: Date): void {
+export function warnIfExpiring(what: string, expiresOn: Date | undefined, windowMs: number, now: Date): void {
   if (!expiresOn || expiresOn.getTime() - now.getTime() > windowMs) return;
   core.warning(
     `${what} expires at ${expiresOn.toISOString()}: replace it before then, or rotations will fail.`

@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import type { Strategy } from '../api-token/plan.js';
 import { parseApiTokenPolicy } from './api-token-policy.js';
 import { parseGrace, parseTokenDuration } from './duration.js';
 import { parseSecretName } from './secret-name.js';
@@ -58,12 +57,40 @@ function cloudflareId(input: string, id: string): string {
   return id.toLowerCase();
 }
 
-function oneOf<T extends string>(name: string, values: readonly T[], fallback: T, what: string): T {
-  const value = core.getInput(name) || fallback;
-  if (!(values as readonly string[]).includes(value)) {
-    throw new InputError(name, `'${value}' is not ${what}`, `Use one of ${values.join(', ')}.`);
+function choiceError(input: string, value: string, what: string, values: readonly string[]): InputError {
+  return new InputError(input, `'${value}' is not ${what}`, `Use one of ${values.join(', ')}.`);
+}
+
+/** Inputs only the other kind of credential uses, with their defaults: any other value would be ignored. */
+const OTHER_CREDENTIALS_INPUTS: Record<Credential, Record<string, string>> = {
+  'access-service-token': { 'api-token-secret-name': 'CLOUDFLARE_API_TOKEN', strategy: 'replace' },
+  'api-token': {
+    'previous-secret-grace': '24h',
+    'revoke-previous': 'false',
+    'client-id-secret-name': 'CF_ACCESS_CLIENT_ID',
+    'client-secret-secret-name': 'CF_ACCESS_CLIENT_SECRET',
+    'client-id-as-variable': 'false'
   }
-  return value as T;
+};
+
+function unusedInputError(input: string, credential: Credential): InputError {
+  return new InputError(
+    input,
+    `is set, but credential ${credential} does not use it`,
+    'Remove it, or set credential to the kind of token it is meant for.'
+  );
+}
+
+/** A value the run would silently ignore is more likely a mistake than a wish. */
+function rejectUnusedInputs(credential: Credential): void {
+  for (const [input, fallback] of Object.entries(OTHER_CREDENTIALS_INPUTS[credential])) {
+    const value = core.getInput(input);
+    if (value && value.toLowerCase() !== fallback.toLowerCase()) throw unusedInputError(input, credential);
+  }
+}
+
+function isOneOf<T extends string>(values: readonly T[], value: string): value is T {
+  return (values as readonly string[]).includes(value);
 }
 
 /** An API token belongs to an account (account-id) or to the user behind cloudflare-api-token. */
@@ -102,7 +129,8 @@ function parseScope(credential: Credential): TokenScope {
 }
 
 function parseMode(credential: Credential): Mode {
-  const mode = oneOf('mode', MODES, 'auto', 'a mode');
+  const mode = core.getInput('mode') || 'auto';
+  if (!isOneOf(MODES, mode)) throw choiceError('mode', mode, 'a mode', MODES);
   if (credential === 'api-token' && mode === 'refresh') {
     throw new InputError(
       'mode',
@@ -133,7 +161,8 @@ function parseApiTokenSettings(credential: Credential, now: Date): ApiTokenSetti
       'Remove verify-url.'
     );
   }
-  const strategy: Strategy = oneOf('strategy', STRATEGIES, 'replace', 'a strategy');
+  const strategy = core.getInput('strategy') || 'replace';
+  if (!isOneOf(STRATEGIES, strategy)) throw choiceError('strategy', strategy, 'a strategy', STRATEGIES);
   if (strategy === 'replace' && core.getInput('token-id').trim()) {
     throw new InputError(
       'token-id',
@@ -232,7 +261,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const cloudflareApiToken = secret('cloudflare-api-token');
   const githubToken = secret('github-token');
   const verifyUrlText = optional('verify-url');
-  const credential = oneOf('credential', CREDENTIALS, 'access-service-token', 'a credential');
+  const credential = core.getInput('credential') || 'access-service-token';
+  if (!isOneOf(CREDENTIALS, credential))
+    throw choiceError('credential', credential, 'a credential', CREDENTIALS);
+  rejectUnusedInputs(credential);
   return {
     cloudflareApiToken,
     githubToken,
