@@ -1,6 +1,7 @@
 // `npm run bench [-- --quick] [-- --sizes=1,10]`: runs the built action (dist/index.js) against the local
-// emulator for 1, 10, 100 and 500 repository targets and prints API calls by kind against the minimum, wall
-// time against the write-pacing bound, rate-limit answers, write overlap, cold start and memory.
+// emulator for 1, 10, 100 and 500 repository targets, for an Access service token and for a Cloudflare API
+// token (credential api-token), and prints API calls by kind against the minimum, wall time against the
+// write-pacing bound, rate-limit answers, write overlap, cold start and memory.
 // Method and interpretation: BENCHMARKS.md.
 
 import { execFileSync } from 'node:child_process';
@@ -13,11 +14,14 @@ import {
   rateLimitAnswers,
   writeTiming,
   type CallCounts,
+  type CallKind,
   type PacingFigures,
   type WriteTiming
 } from './bench/analyze.ts';
 import { median, millis, seconds, table, type Cell } from './bench/table.ts';
 import {
+  API_SECRET,
+  API_TOKEN_NAME,
   measureRun,
   seedLeftovers,
   seedStale,
@@ -30,6 +34,7 @@ import type { FaultRule } from '../emulator/faults.ts';
 import { DIST_ENTRY } from './run-dist.ts';
 
 const REAL_INTERVAL_MS = 1000;
+const HOUR_MS = 3_600_000;
 const FAST_INTERVAL_MS = 10;
 
 const { values: args } = parseArgs({
@@ -43,7 +48,7 @@ const { values: args } = parseArgs({
 if (args.help) {
   console.log(`Usage: npm run bench [-- --quick] [-- --sizes=1,10,100,500]
 
-  --quick   1 and 10 targets, 10 at fast pacing, 3 cold-start samples (about 15 s)
+  --quick   1 and 10 targets, 10 at fast pacing, 3 cold-start samples (about 25 s)
   --sizes   target counts to run (default 1,10,100,500; up to 10 at the real 1 s pacing)`);
   process.exit(0);
 }
@@ -163,6 +168,62 @@ async function scenarios(size: number): Promise<ScenarioResult[]> {
   return results;
 }
 
+type ApiTokenResultName = 'created' | 'unchanged' | 'replaced' | 'rolled';
+
+/**
+ * The Cloudflare calls a correct API token run cannot do without, by what it does (BENCHMARKS.md says why):
+ * the list that finds the token by name (its dates decide); for a create, the permission groups (api-token-policy
+ * names them) and the create; for a replacement, the create and the delete of the old token; for a roll, the
+ * roll. cloudflare-api-token's own verify only where the run changes a token that exists: its id tells whether
+ * the run changes the token it runs with. The new value's verify where it decides whether anything is written
+ * (create, replace): after a roll the value is written whatever the verify says.
+ */
+const API_CF_MINIMUM: Record<ApiTokenResultName, Partial<Record<CallKind, number>>> = {
+  created: { 'cf.list': 1, 'cf.groups': 1, 'cf.create': 1, 'cf.verifyNew': 1 },
+  unchanged: { 'cf.list': 1 },
+  replaced: { 'cf.verify': 1, 'cf.list': 1, 'cf.create': 1, 'cf.verifyNew': 1, 'cf.delete': 1 },
+  rolled: { 'cf.verify': 1, 'cf.list': 1, 'cf.roll': 1 }
+};
+
+interface ApiScenarioResult extends ScenarioResult {
+  readonly cfMinimum: Partial<Record<CallKind, number>>;
+}
+
+/**
+ * API token runs, one world per size: (d) the first run creates the token from api-token-policy and writes it
+ * to every target (none holds the secret yet); (e) a second run changes nothing; (f) mode rotate replaces it
+ * (create, verify, write every target, delete the old token); (g) mode rotate with strategy roll rolls it.
+ */
+async function apiTokenScenarios(size: number): Promise<ApiScenarioResult[]> {
+  const intervalMs = size <= REAL_PACING_UP_TO ? REAL_INTERVAL_MS : FAST_INTERVAL_MS;
+  const steps: { label: string; expected: ApiTokenResultName; mode: string; strategy?: 'roll' }[] = [
+    { label: '(d) create', expected: 'created', mode: 'auto' },
+    { label: '(e) rerun after d', expected: 'unchanged', mode: 'auto' },
+    { label: '(f) replace (rotate)', expected: 'replaced', mode: 'rotate' },
+    { label: '(g) roll (rotate)', expected: 'rolled', mode: 'rotate', strategy: 'roll' }
+  ];
+  const results: ApiScenarioResult[] = [];
+  await withWorld(await startWorld(size, { credential: 'api-token' }), async (world) => {
+    for (const { label, expected, mode, strategy } of steps) {
+      progress(`${size} target(s), ${intervalMs} ms between writes: API token ${label}`);
+      // The runs are an hour apart on the emulator's clock, so each starts with a fresh GitHub rate-limit window
+      // (5,000 requests an hour): the four runs over 500 targets make about 6,500 requests, and without this
+      // the last one would wait for the reset, as a real run would.
+      world.emu.clock.advance(HOUR_MS + 1000);
+      const measured = await measureRun(world, {
+        writeIntervalMs: intervalMs,
+        mode,
+        ...(strategy && { strategy })
+      });
+      results.push({
+        ...analyze(label, size, intervalMs, expected, measured),
+        cfMinimum: API_CF_MINIMUM[expected]
+      });
+    }
+  });
+  return results;
+}
+
 interface RateLimitResult extends ScenarioResult {
   readonly variant: string;
   readonly waits: string[];
@@ -203,7 +264,7 @@ async function rateLimitVariants(): Promise<RateLimitResult[]> {
   const results: RateLimitResult[] = [];
   for (const { variant, rateLimit, fault } of variants) {
     progress(`rate limit: ${variant}`);
-    await withWorld(await startWorld(size, rateLimit), async (world) => {
+    await withWorld(await startWorld(size, { ...(rateLimit && { rateLimit }) }), async (world) => {
       seedStale(world);
       if (fault) world.emu.faults.add(fault);
       const measured = await measureRun(world, { writeIntervalMs: FAST_INTERVAL_MS });
@@ -301,7 +362,12 @@ function callsTable(results: readonly ScenarioResult[]): string {
       calls['cf.list'],
       calls['cf.get'],
       calls['cf.create'] + calls['cf.rotate'],
-      calls['cf.update'] + calls['cf.other'],
+      calls['cf.update'] +
+        calls['cf.other'] +
+        calls['cf.delete'] +
+        calls['cf.groups'] +
+        calls['cf.roll'] +
+        calls['cf.verifyNew'],
       `${calls['gh.publicKey']} (${result.measured.changedScopes})`,
       calls['gh.secretList'],
       calls['gh.repository'],
@@ -330,6 +396,74 @@ function callsTable(results: readonly ScenarioResult[]): string {
       'GH secret writes (min)',
       'GH other',
       'GH total (min)',
+      'GH extra',
+      'RL answers',
+      'result'
+    ],
+    rows
+  );
+}
+
+/** `count (minimum)`. */
+const withMinimum = (count: number, minimum: number): string => `${count} (${minimum})`;
+
+const API_CF_COLUMNS: [string, CallKind[]][] = [
+  ['CF verify', ['cf.verify']],
+  ['CF list', ['cf.list']],
+  ['CF groups', ['cf.groups']],
+  ['CF create', ['cf.create']],
+  ['CF verify new', ['cf.verifyNew']],
+  ['CF delete', ['cf.delete']],
+  ['CF roll', ['cf.roll']],
+  ['CF get/other', ['cf.get', 'cf.update', 'cf.other', 'cf.rotate']]
+];
+
+function apiCallsTable(results: readonly ApiScenarioResult[]): string {
+  const rows: Cell[][] = results.map((result) => {
+    const { calls, cfMinimum } = result;
+    const sum = (kinds: readonly CallKind[], of: Partial<Record<CallKind, number>>): number =>
+      kinds.reduce((total, kind) => total + (of[kind] ?? 0), 0);
+    const cfKinds = API_CF_COLUMNS.flatMap(([, kinds]) => kinds);
+    const cf = sum(cfKinds, calls);
+    const cfMin = sum(cfKinds, cfMinimum);
+    const github =
+      calls['gh.publicKey'] +
+      calls['gh.secretList'] +
+      calls['gh.repository'] +
+      calls['gh.variables'] +
+      calls['gh.secretWrite'] +
+      calls['gh.other'];
+    const ghMin = result.measured.changedScopes + result.measured.changedSecrets;
+    return [
+      result.label,
+      result.size,
+      ...API_CF_COLUMNS.map(([, kinds]) => withMinimum(sum(kinds, calls), sum(kinds, cfMinimum))),
+      withMinimum(cf, cfMin),
+      `+${cf - cfMin}`,
+      calls['gh.secretList'],
+      calls['gh.repository'],
+      withMinimum(calls['gh.publicKey'], result.measured.changedScopes),
+      withMinimum(calls['gh.secretWrite'], result.measured.changedSecrets),
+      calls['gh.variables'] + calls['gh.other'],
+      withMinimum(github, ghMin),
+      `+${github - ghMin}`,
+      result.rateLimited,
+      result.ok ? 'ok' : 'FAILED'
+    ];
+  });
+  return table(
+    [
+      'scenario',
+      'N',
+      ...API_CF_COLUMNS.map(([header]) => header),
+      'CF total',
+      'CF extra',
+      'GH secret lists',
+      'GH repo reads',
+      'GH key reads',
+      'GH writes',
+      'GH other',
+      'GH total',
       'GH extra',
       'RL answers',
       'result'
@@ -440,6 +574,8 @@ async function main(): Promise<number> {
   const bundleBytes = statSync(DIST_ENTRY).size;
   const results: ScenarioResult[] = [];
   for (const size of SIZES) results.push(...(await scenarios(size)));
+  const apiResults: ApiScenarioResult[] = [];
+  for (const size of SIZES) apiResults.push(...(await apiTokenScenarios(size)));
   const rateLimited = await rateLimitVariants();
   progress(`cold start: ${COLD_SAMPLES} samples each`);
   const cold = await coldStart(COLD_SAMPLES);
@@ -470,6 +606,21 @@ after a few ms that vary, the first write's the most, so one gap may be a little
 overlaps: writes that started before the previous one was answered (must be 0). time @1s: for runs at
 ${FAST_INTERVAL_MS} ms, the same run with each gap between writes raised to max(1 s, the gap measured); overhead
 is LARGE beyond max(5 s, 10 % of the bound @1s, 20 ms per target).`);
+
+  console.log(`\n## API tokens (credential api-token): calls by kind (minimum in parentheses)\n`);
+  console.log(apiCallsTable(apiResults));
+  console.log(`
+One world per N: a user-owned API token '${API_TOKEN_NAME}' written to ${API_SECRET} in every target, the action
+run with an admin token (API Tokens Write). (d) first run, mode auto, api-token-policy: no token, no target holds
+the secret. (e) second run. (f) mode rotate (strategy replace). (g) mode rotate, strategy roll.
+CF verify: cloudflare-api-token (observe); CF verify new: the issued value (after the create or roll). Minimum,
+Cloudflare: list (the token by name) + for a create the permission groups, the create and the new value's verify;
+for a replacement cloudflare-api-token's verify (its id: is the run replacing its own token?), the create, the
+new value's verify and the delete; for a roll the verify of cloudflare-api-token and the roll. GitHub: as above,
+key reads of changed scopes + writes of changed secrets, read back from the emulator.`);
+
+  console.log(`\n## API tokens: wall time against the pacing bound\n`);
+  console.log(timeTable(apiResults));
 
   console.log(
     `\n## Rate limits: 10 stale targets rotated while GitHub limits (pacing ${FAST_INTERVAL_MS} ms, retry base 1 s)\n`
@@ -512,26 +663,27 @@ time of the process until its first socket (node -e 0: until exit), the figure o
       `${mib(large?.measured.probe?.peakRssKiB)} (${large?.label ?? '-'}, N=${large?.size ?? '-'}).`
   );
 
+  const normal = [...results, ...apiResults];
   const checks: [string, boolean][] = [
     [
-      'every run exited 0 with the expected result and every target holds a working secret',
-      [...results, ...rateLimited].every((result) => result.ok)
+      'every run exited 0 with the expected result and every target holds a working secret (API tokens: of the one token named alike)',
+      [...normal, ...rateLimited].every((result) => result.ok)
     ],
     [
-      'second runs (c) and (c′) wrote nothing',
-      results.filter((result) => result.label.startsWith('(c')).every((result) => result.writes.count === 0)
+      'second runs (c), (c′) and (e) wrote nothing',
+      normal.filter((result) => result.expected === 'unchanged').every((result) => result.writes.count === 0)
     ],
-    ['writes never overlapped', [...results, ...rateLimited].every((result) => result.writes.overlaps === 0)],
+    ['writes never overlapped', [...normal, ...rateLimited].every((result) => result.writes.overlaps === 0)],
     [
       'writes were at least 90 % of the pacing apart on the wire (see min gap)',
-      results.every((result) => !(result.writes.minGapMs < 0.9 * result.intervalMs))
+      normal.every((result) => !(result.writes.minGapMs < 0.9 * result.intervalMs))
     ],
-    ['no rate-limit answers in the normal runs', results.every((result) => result.rateLimited === 0)],
+    ['no rate-limit answers in the normal runs', normal.every((result) => result.rateLimited === 0)],
     [
       'each rate-limit variant was limited and still succeeded',
       rateLimited.every((result) => result.rateLimited > 0 && result.ok)
     ],
-    ['overhead beyond the pacing bound is small', results.every((result) => !largeOverhead(result))]
+    ['overhead beyond the pacing bound is small', normal.every((result) => !largeOverhead(result))]
   ];
   console.log(`\n## Checks\n`);
   for (const [what, passed] of checks) console.log(`  ${passed ? '✔' : '✘'} ${what}`);

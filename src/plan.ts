@@ -71,11 +71,12 @@ function isExpiring(token: TokenState, now: Date, windowMs: number): boolean {
   return token.expiresAt !== null && token.expiresAt.getTime() - now.getTime() <= windowMs;
 }
 
-function describeExpiry(token: TokenState, now: Date): string {
-  if (token.expiresAt === null) return 'never expires';
-  const days = (token.expiresAt.getTime() - now.getTime()) / 86_400_000;
-  if (days <= 0) return `expired at ${token.expiresAt.toISOString()}`;
-  return `expires at ${token.expiresAt.toISOString()} (in ${days.toFixed(1)} days)`;
+/** A token's expiry in words, for plans and checks of either kind of token (null: never expires). */
+export function describeExpiry(expiresAt: Date | null, now: Date): string {
+  if (expiresAt === null) return 'never expires';
+  const days = (expiresAt.getTime() - now.getTime()) / 86_400_000;
+  if (days <= 0) return `expired at ${expiresAt.toISOString()}`;
+  return `expires at ${expiresAt.toISOString()} (in ${days.toFixed(1)} days)`;
 }
 
 /**
@@ -134,7 +135,7 @@ export function plan(input: PlanInput): Plan {
     (state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`
   );
   const expiring = isExpiring(token, now, input.renewalWindowMs);
-  const expiry = describeExpiry(token, now);
+  const expiry = describeExpiry(token.expiresAt, now);
   const base = { staleTargets, expiryProblem: undefined, rotationOnlyFor: [] };
 
   switch (input.mode) {

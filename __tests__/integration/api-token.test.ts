@@ -18,6 +18,7 @@ const REPO = 'repo:octo/web';
 const ENV = 'env:octo/web@production';
 const API = 'repo:octo/api';
 const SECRET = 'CLOUDFLARE_API_TOKEN';
+const PROBE = 'CF_TOKEN_ROTATOR_WRITE_PROBE';
 const WHOLE_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const ZONE_RESOURCE = `com.cloudflare.api.account.zone.${ZONE_ID}`;
 const ACCOUNT_RESOURCE = `com.cloudflare.api.account.${ACCOUNT_ID}`;
@@ -210,8 +211,9 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
       (request) => request.method === 'GET' && request.path === '/user/tokens'
     );
     expect(lists.map((request) => request.query)).toEqual([
-      { per_page: '50' },
-      { per_page: '50', page: '2' }
+      // Expired tokens too: one that targets still hold is the template of its replacement.
+      { per_page: '50', include_expired: 'true' },
+      { per_page: '50', include_expired: 'true', page: '2' }
     ]);
   });
 
@@ -263,7 +265,10 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(token.issued_on).toBe(issuedOn);
     expect(token.modified_on).not.toBe(modifiedOn);
     expect(Date.parse(token.modified_on)).toBeGreaterThanOrEqual(started);
+    // A throw-away secret first: a roll cannot be undone, so github-token must prove it can write.
     expect(fake.mutations()).toEqual([
+      `PUT gh/repos/octo/web/actions/secrets/${PROBE}`,
+      `DELETE gh/repos/octo/web/actions/secrets/${PROBE}`,
       `PUT cf/user/tokens/${id}/value`,
       `PUT gh/repos/octo/web/actions/secrets/${SECRET}`,
       `PUT gh/repos/octo/web/environments/production/secrets/${SECRET}`
@@ -277,6 +282,26 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(again.outputs.result).toBe('unchanged');
   });
 
+  it('does not roll when github-token cannot write secrets: the probe fails first', async () => {
+    const token = seedDeploy();
+    seedHeld(token);
+    const oldValue = token.value;
+    fake.faults.push((method, path) =>
+      method === 'PUT' && path.includes('/secrets/')
+        ? [403, { message: 'Resource not accessible by integration' }]
+        : undefined
+    );
+    const run = await runAction(inputs({ mode: 'rotate', strategy: 'roll' }));
+    expect(run.failed).toBe(true);
+    expect(run.stdout).toContain(
+      '::error::github-token could not write a secret to octo/web (403 Resource not accessible by integration), so the token was not rolled.'
+    );
+    // Nothing changed on Cloudflare: every consumer keeps its working value.
+    expect(fake.mutations().filter((call) => call.includes(' cf/'))).toEqual([]);
+    expect(token.value).toBe(oldValue);
+    expect(fake.secret(REPO, SECRET)).toBe(oldValue);
+  });
+
   it('renews a token inside the renewal window before rolling it (strategy roll, mode auto)', async () => {
     const token = seedDeploy({ expires_on: stamp(new Date(Date.now() + 10 * DAY)) });
     seedHeld(token);
@@ -286,6 +311,8 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(run.failed).toBe(false);
     expect(run.outputs.result).toBe('rolled');
     expect(fake.mutations()).toEqual([
+      `PUT gh/repos/octo/web/actions/secrets/${PROBE}`,
+      `DELETE gh/repos/octo/web/actions/secrets/${PROBE}`,
       `PUT cf/user/tokens/${token.id}`,
       `PUT cf/user/tokens/${token.id}/value`,
       `PUT gh/repos/octo/web/actions/secrets/${SECRET}`,
@@ -335,7 +362,11 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(run.stdout).toContain(
       `::error::Rolling API token 'deploy' (${token.id}) took effect, but its answer was lost: the old value no longer works and the new one is unknown.`
     );
-    expect(fake.mutations()).toEqual([`PUT cf/user/tokens/${token.id}/value`]);
+    expect(fake.mutations()).toEqual([
+      `PUT gh/repos/octo/web/actions/secrets/${PROBE}`,
+      `DELETE gh/repos/octo/web/actions/secrets/${PROBE}`,
+      `PUT cf/user/tokens/${token.id}/value`
+    ]);
     expect(fake.secret(REPO, SECRET)).toBe(oldValue);
     expectNoValuePrinted(run, [oldValue, token.value]);
   });

@@ -80,15 +80,21 @@ export class FakeApis {
 
   static async start(): Promise<FakeApis> {
     await sodium.ready;
+    if (!nock.isActive()) nock.activate();
     nock.disableNetConnect();
     const fake = new FakeApis();
     fake.install();
     return fake;
   }
 
+  /**
+   * Takes nock out of Node's networking again: a later test file in the same Jest worker (the emulator and
+   * end-to-end suites open real sockets) must not go through its interceptor.
+   */
   stop(): void {
     nock.cleanAll();
     nock.enableNetConnect();
+    nock.restore();
   }
 
   // ---- seeding and inspection ----
@@ -353,6 +359,9 @@ export class FakeApis {
       const at = githubTime(new Date());
       scope.secrets.set(rest, { plaintext, created_at: existed?.created_at ?? at, updated_at: at });
       return existed ? [204, ''] : [201, {}];
+    }
+    if (rest && method === 'DELETE') {
+      return scope.secrets.delete(rest) ? [204, ''] : [404, { message: 'Not Found' }];
     }
     return [404, { message: 'Not Found' }];
   }

@@ -14,6 +14,7 @@ import {
   ExpiryCheckError,
   InputError,
   LostSecretError,
+  PermissionError,
   TokenLookupError,
   VerificationError
 } from '../../src/errors.js';
@@ -262,6 +263,8 @@ class MemoryTarget implements SecretTarget {
   readonly target: Target;
   readonly stored = new Map<string, { value: string; updatedAt: Date }>();
   failing = false;
+  /** 403: a refusal that changed nothing; 502: an answer lost after the write may have landed. */
+  failStatus = 403;
 
   constructor(target: Target, label: string) {
     this.target = target;
@@ -286,14 +289,20 @@ class MemoryTarget implements SecretTarget {
   write = (name: string, sealed: SealedSecret): Promise<'created' | 'updated'> => {
     if (this.failing) {
       log.push(`write ${this.label} failed`);
-      return Promise.reject(Object.assign(new Error('Forbidden'), { status: 403 }));
+      const message = this.failStatus === 403 ? 'Forbidden' : 'Bad Gateway';
+      return Promise.reject(Object.assign(new Error(message), { status: this.failStatus }));
     }
-    log.push(`write ${this.label}`);
+    log.push(name === SECRET ? `write ${this.label}` : `write ${this.label} ${name}`);
     const existed = this.stored.has(name);
     this.stored.set(name, { value: sealed.encryptedValue.replace(/^sealed:/, ''), updatedAt: now() });
     // GitHub asks for a second between writes.
     clock += SECOND;
     return Promise.resolve(existed ? 'updated' : 'created');
+  };
+  remove = (name: string): Promise<void> => {
+    log.push(`remove ${this.label} ${name}`);
+    this.stored.delete(name);
+    return Promise.resolve();
   };
 }
 
@@ -639,18 +648,42 @@ describe('replace', () => {
     expect(familyIds()).toEqual(['t3']);
   });
 
-  it('deletes the new token and keeps the old one when every write fails', async () => {
+  it('deletes the new token at once when every write was refused (a 4xx changes nothing)', async () => {
     seedCurrent();
     web.failing = true;
     api.failing = true;
     const { record, error } = await failing({ mode: 'rotate' });
     expect(error).toBeInstanceOf(DistributionError);
-    expect(error.message).toContain('2 of 2 target(s)');
     expect(mutations()).toEqual(['create t2', 'write o/web failed', 'write o/api failed', 'delete t2']);
     expect(familyIds()).toEqual(['t1']);
+    expect(record.staged).toBe(false);
+    expect(record.apiToken?.id).toBe('t1');
+  });
+
+  it('keeps both tokens when every write fails and one may have taken effect; the next run deletes the new one', async () => {
+    seedCurrent();
+    web.failing = true;
+    api.failing = true;
+    web.failStatus = 502;
+    const { record, error } = await failing({ mode: 'rotate' });
+    expect(error).toBeInstanceOf(DistributionError);
+    expect(error.message).toContain('2 of 2 target(s)');
+    // A write whose answer was lost may have delivered t2: deleting it could lock that target out.
+    expect(mutations()).toEqual(['create t2', 'write o/web failed', 'write o/api failed']);
+    expect(familyIds()).toEqual(['t1', 't2']);
     expect([web.holds, api.holds]).toEqual(['value-t1-1', 'value-t1-1']);
     expect(record.staged).toBe(false);
     expect(record.apiToken?.id).toBe('t1');
+
+    // The secrets' dates show no target holds t2: the next run deletes it and changes nothing else.
+    web.failing = false;
+    api.failing = false;
+    clock += DAY;
+    log.length = 0;
+    const next = await run();
+    expect(next.plan).toMatchObject({ action: 'none', result: 'unchanged' });
+    expect(mutations()).toEqual(['delete t2']);
+    expect(familyIds()).toEqual(['t1']);
   });
 
   it('fails with CleanupError when the old token cannot be deleted; the next run deletes it', async () => {
@@ -735,12 +768,16 @@ describe('replace', () => {
 });
 
 describe('roll', () => {
+  /** Before a roll, github-token proves it can write: a throw-away secret, deleted again. */
+  const PROBE = ['write o/web CF_TOKEN_ROTATOR_WRITE_PROBE', 'remove o/web CF_TOKEN_ROTATOR_WRITE_PROBE'];
+
   it('rolls the value in place and writes every target', async () => {
     const t1 = seedCurrent();
     const record = await run({ mode: 'rotate' }, { strategy: 'roll' });
     expect(familyIds()).toEqual(['t1']);
     expect(store.valueOf('t1')).toBe('value-t1-2');
-    expect(log).toEqual(['roll t1', 'verify t1', 'write o/web', 'write o/api']);
+    // The value is written first and verified after: every consumer is without one until it is written.
+    expect(log).toEqual([...PROBE, 'roll t1', 'write o/web', 'write o/api', 'verify t1']);
     expect([web.holds, api.holds]).toEqual(['value-t1-2', 'value-t1-2']);
     expect(record.plan).toMatchObject({ action: 'roll', result: 'rolled', renew: false });
     expect(record.staged).toBe(true);
@@ -759,7 +796,15 @@ describe('roll', () => {
     store.add({ id: 't0', issuedOn: at(-60 * DAY) }, 'value-t0-1');
     store.authValue = 'value-t1-1';
     const record = await run({ mode: 'rotate' }, { strategy: 'roll' });
-    expect(log).toEqual(['roll t1', 'useValue t1', 'verify t1', 'write o/web', 'write o/api', 'delete t0']);
+    expect(log).toEqual([
+      ...PROBE,
+      'roll t1',
+      'useValue t1',
+      'write o/web',
+      'write o/api',
+      'verify t1',
+      'delete t0'
+    ]);
     expect(store.authValue).toBe('value-t1-2');
     expect(familyIds()).toEqual(['t1']);
     expect(record.steps).toContain(
@@ -773,8 +818,9 @@ describe('roll', () => {
     api.seed('value-t1-1', at(-29 * DAY));
     const record = await run({}, { strategy: 'roll' });
     expect(record.plan).toMatchObject({ action: 'roll', renew: true, result: 'rolled' });
-    expect(log.slice(0, 2)).toEqual(['renew t1', 'roll t1']);
-    expect(store.named()[0]?.expiresOn).toEqual(expiryFrom(DURATION, NOW));
+    expect(log.slice(2, 4)).toEqual(['renew t1', 'roll t1']);
+    // Renewed from the moment after the probe's write (which the fake target makes take a second).
+    expect(store.named()[0]?.expiresOn).toEqual(expiryFrom(DURATION, new Date(NOW.getTime() + SECOND)));
     expect([web.holds, api.holds]).toEqual(['value-t1-2', 'value-t1-2']);
   });
 
@@ -792,7 +838,7 @@ describe('roll', () => {
     store.fail('roll', 'ambiguous');
     const { error } = await failing({ mode: 'rotate' }, { strategy: 'roll' });
     expect(error).toBeInstanceOf(LostSecretError);
-    expect(mutations()).toEqual(['roll t1']);
+    expect(mutations()).toEqual([...PROBE, 'roll t1']);
     expect(store.valueOf('t1')).toBe('value-t1-2');
     expect([web.holds, api.holds]).toEqual(['value-t1-1', 'value-t1-1']);
   });
@@ -802,7 +848,18 @@ describe('roll', () => {
     store.fail('roll');
     const { record, error } = await failing({ mode: 'rotate' }, { strategy: 'roll' });
     expect(error.message).toBe('roll failed');
-    expect(log).toEqual([]);
+    expect(log).toEqual(PROBE);
+    expect(store.valueOf('t1')).toBe('value-t1-1');
+    expect(record.staged).toBe(false);
+  });
+
+  it('does not roll when github-token cannot write: the probe fails first', async () => {
+    seedCurrent();
+    web.failing = true;
+    const { record, error } = await failing({ mode: 'rotate' }, { strategy: 'roll' });
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error.message).toContain('github-token could not write a secret to o/web (403 Forbidden)');
+    expect(log).toEqual(['write o/web failed']);
     expect(store.valueOf('t1')).toBe('value-t1-1');
     expect(record.staged).toBe(false);
   });

@@ -74,6 +74,10 @@ class MemoryTarget implements SecretTarget {
     this.written.set(name, sealed.encryptedValue);
     return Promise.resolve('updated');
   };
+  remove = (name: string): Promise<void> => {
+    this.written.delete(name);
+    return Promise.resolve();
+  };
 }
 
 function settings(overrides: Partial<Settings> = {}): Settings {

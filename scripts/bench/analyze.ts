@@ -5,11 +5,15 @@ import { median } from './table.ts';
 
 export const CALL_KINDS = [
   'cf.verify',
+  'cf.verifyNew',
   'cf.list',
   'cf.get',
+  'cf.groups',
   'cf.create',
   'cf.rotate',
+  'cf.roll',
   'cf.update',
+  'cf.delete',
   'cf.other',
   'gh.publicKey',
   'gh.secretList',
@@ -20,7 +24,17 @@ export const CALL_KINDS = [
 ] as const;
 export type CallKind = (typeof CALL_KINDS)[number];
 
-/** The kind of one API request, from its method and API-relative path. */
+/** The API token collections: the user's, or an account's. */
+const API_TOKENS = String.raw`^(?:/user|/accounts/[^/]+)/tokens`;
+const apiTokens = (rest: string): RegExp => new RegExp(`${API_TOKENS}${rest}$`);
+/** One API token by id (not the verify or permission_groups endpoints beside them). */
+const API_TOKEN = String.raw`/(?!verify$|permission_groups$)[^/]+`;
+
+/**
+ * The kind of one API request, from its method and API-relative path. Service-token and API-token calls of
+ * the same kind (list, get, create, update) share it. A verify is 'cf.verify' here: which value it verifies
+ * follows from its place in the run (see countCalls).
+ */
 export function callKind(request: Pick<RequestRecord, 'api' | 'method' | 'path'>): CallKind | undefined {
   const { api, method, path } = request;
   if (api === 'cloudflare') {
@@ -30,6 +44,13 @@ export function callKind(request: Pick<RequestRecord, 'api' | 'method' | 'path'>
     if (method === 'POST' && /\/access\/service_tokens$/.test(path)) return 'cf.create';
     if (method === 'POST' && /\/access\/service_tokens\/[^/]+\/rotate$/.test(path)) return 'cf.rotate';
     if (method === 'PUT' && /\/access\/service_tokens\/[^/]+$/.test(path)) return 'cf.update';
+    if (method === 'GET' && apiTokens('/permission_groups').test(path)) return 'cf.groups';
+    if (method === 'GET' && apiTokens('').test(path)) return 'cf.list';
+    if (method === 'GET' && apiTokens(API_TOKEN).test(path)) return 'cf.get';
+    if (method === 'POST' && apiTokens('').test(path)) return 'cf.create';
+    if (method === 'PUT' && apiTokens(`${API_TOKEN}/value`).test(path)) return 'cf.roll';
+    if (method === 'PUT' && apiTokens(API_TOKEN).test(path)) return 'cf.update';
+    if (method === 'DELETE' && apiTokens(API_TOKEN).test(path)) return 'cf.delete';
     return 'cf.other';
   }
   if (api === 'github') {
@@ -45,10 +66,20 @@ export function callKind(request: Pick<RequestRecord, 'api' | 'method' | 'path'>
 
 export type CallCounts = Record<CallKind, number>;
 
+/**
+ * Counts one run's calls by kind. The request log has no headers, so the two verifies of an API token run are
+ * told apart by their place: cloudflare-api-token is verified while the run observes, before it changes
+ * anything; a verify after the run's first successful create or roll is of the value that call issued.
+ */
 export function countCalls(requests: readonly RequestRecord[]): CallCounts {
   const counts = Object.fromEntries(CALL_KINDS.map((kind) => [kind, 0])) as CallCounts;
-  for (const request of requests) {
-    const kind = callKind(request);
+  let issued = false;
+  for (const request of [...requests].sort((a, b) => a.seq - b.seq)) {
+    let kind = callKind(request);
+    if (kind === 'cf.verify' && issued) kind = 'cf.verifyNew';
+    if ((kind === 'cf.create' || kind === 'cf.roll') && request.status >= 200 && request.status < 300) {
+      issued = true;
+    }
     if (kind) counts[kind] += 1;
   }
   return counts;

@@ -1,5 +1,6 @@
 // The benchmark's worlds: an emulator with N repositories of one organization, seeded for a scenario, and a
-// measured run of dist/index.js against it (request log, spawn time, peak RSS, and whether it worked).
+// measured run of dist/index.js against it (request log, spawn time, peak RSS, and whether it worked), for an
+// Access service token or (credential api-token) a Cloudflare API token of the user.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -16,6 +17,25 @@ export const TOKEN_NAME = 'bench';
 const CLIENT_ID = 'CF_ACCESS_CLIENT_ID';
 const CLIENT_SECRET = 'CF_ACCESS_CLIENT_SECRET';
 const DAY = 86_400_000;
+/** The action's cloudflare-api-token in the service-token runs: Access service tokens only. */
+const SERVICE_CF_TOKEN = 'cf-bench-token';
+/** The action's cloudflare-api-token in the API token runs: it may manage the user's API tokens. */
+const ADMIN_CF_TOKEN = 'cf-bench-admin-token';
+const ZONE = 'fedcba9876543210fedcba9876543210';
+/** The user-owned API token the API token runs create, replace and roll. */
+export const API_TOKEN_NAME = 'bench-api';
+export const API_SECRET = 'CLOUDFLARE_API_TOKEN';
+/** api-token-policy of the first create: DNS Write on one zone (a replacement copies the old token's). */
+const API_TOKEN_POLICY = [
+  'policies:',
+  '  - effect: allow',
+  '    permission_groups: [DNS Write]',
+  '    resources:',
+  `      com.cloudflare.api.account.zone.${ZONE}: '*'`,
+  ''
+].join('\n');
+
+export type Credential = 'access-service-token' | 'api-token';
 
 /**
  * Preloaded into the measured process (`node --import`), changing nothing in it: at its first outgoing socket it
@@ -69,6 +89,13 @@ function probeEnv(enabled: boolean): { env: Record<string, string>; read: () => 
 export interface World {
   readonly emu: Emulator;
   readonly repos: readonly string[];
+  /** What the runs in this world rotate: the secrets each target holds follow from it. */
+  readonly credential: Credential;
+}
+
+export interface WorldOptions {
+  readonly rateLimit?: RateLimitFixture;
+  readonly credential?: Credential;
 }
 
 const iso = (offsetMs: number): string => new Date(Date.now() + offsetMs).toISOString();
@@ -77,14 +104,23 @@ export function repoNames(count: number): string[] {
   return Array.from({ length: count }, (_, index) => `repo-${String(index + 1).padStart(4, '0')}`);
 }
 
-/** An emulator with `count` repositories of one organization; no service token, no secrets yet. */
-export async function startWorld(count: number, rateLimit?: RateLimitFixture): Promise<World> {
+/**
+ * An emulator with `count` repositories of one organization; no service token, no API token named
+ * API_TOKEN_NAME, no secrets yet. Two tokens may call it: one for Access service tokens, and an admin token
+ * that may manage the user's API tokens ('user:api_tokens:write', "API Tokens Write").
+ */
+export async function startWorld(count: number, options: WorldOptions = {}): Promise<World> {
+  const { rateLimit, credential = 'access-service-token' } = options;
   const repos = repoNames(count);
   const emu = await startEmulator({
     fixture: {
       cloudflare: {
         accounts: [ACCOUNT],
-        apiTokens: [{ value: 'cf-bench-token', permissions: ['access:service_tokens:write'] }]
+        zones: [ZONE],
+        apiTokens: [
+          { value: SERVICE_CF_TOKEN, permissions: ['access:service_tokens:write'] },
+          { value: ADMIN_CF_TOKEN, name: 'bench admin', permissions: ['user:api_tokens:write'] }
+        ]
       },
       github: {
         orgs: [OWNER],
@@ -94,7 +130,7 @@ export async function startWorld(count: number, rateLimit?: RateLimitFixture): P
       }
     }
   });
-  return { emu, repos };
+  return { emu, repos, credential };
 }
 
 function ref(repo: string, name: string) {
@@ -139,20 +175,40 @@ export function seedStale(world: World): void {
   }
 }
 
+const secretNames = (world: World): string[] =>
+  world.credential === 'api-token' ? [API_SECRET] : [CLIENT_ID, CLIENT_SECRET];
+
 /** Every secret of every target, by `repo/NAME`. */
 export function snapshot(world: World): Map<string, string | undefined> {
   return new Map(
     world.repos.flatMap((repo) =>
-      [CLIENT_ID, CLIENT_SECRET].map((name) => [
-        `${repo}/${name}`,
-        world.emu.github.secretPlaintext(ref(repo, name))
-      ])
+      secretNames(world).map((name) => [`${repo}/${name}`, world.emu.github.secretPlaintext(ref(repo, name))])
     )
   );
 }
 
-/** Every target holds a client id and secret that the emulated Access application accepts now. */
+/** The live API tokens named API_TOKEN_NAME. */
+export function namedApiTokens(world: World): { id: string; value: string }[] {
+  return world.emu.cloudflare
+    .apiTokens()
+    .filter((token) => token.name === API_TOKEN_NAME && token.status === 'active');
+}
+
+/**
+ * Service token: every target holds a client id and secret that the emulated Access application accepts now.
+ * API token: exactly one token bears the name (a replaced one was deleted), and every target holds its value,
+ * which Cloudflare accepts now.
+ */
 export function allTargetsWork(world: World): boolean {
+  if (world.credential === 'api-token') {
+    const [token, ...more] = namedApiTokens(world);
+    return (
+      token !== undefined &&
+      more.length === 0 &&
+      world.emu.cloudflare.apiTokenAuthenticates(token.value) &&
+      world.repos.every((repo) => world.emu.github.secretPlaintext(ref(repo, API_SECRET)) === token.value)
+    );
+  }
   return world.repos.every((repo) => {
     const id = world.emu.github.secretPlaintext(ref(repo, CLIENT_ID));
     const secret = world.emu.github.secretPlaintext(ref(repo, CLIENT_SECRET));
@@ -176,8 +232,25 @@ export interface Measured {
 export interface RunOptions {
   readonly writeIntervalMs: number;
   readonly mode?: string;
+  /** API tokens: replace (default) or roll. */
+  readonly strategy?: 'replace' | 'roll';
   /** Preload the probe (default true). */
   readonly probe?: boolean;
+}
+
+/** The inputs that name the credential: a service token of the account, or a user-owned API token. */
+function credentialInputs(world: World, options: RunOptions): Record<string, string> {
+  if (world.credential === 'api-token') {
+    return {
+      credential: 'api-token',
+      'cloudflare-api-token': ADMIN_CF_TOKEN,
+      'token-name': API_TOKEN_NAME,
+      // As a workflow would have it: used by the first create only.
+      'api-token-policy': API_TOKEN_POLICY,
+      strategy: options.strategy ?? 'replace'
+    };
+  }
+  return { 'cloudflare-api-token': SERVICE_CF_TOKEN, 'account-id': ACCOUNT, 'token-name': TOKEN_NAME };
 }
 
 /** Runs dist/index.js once against the world, with the request log cleared first. */
@@ -188,10 +261,8 @@ export async function measureRun(world: World, options: RunOptions): Promise<Mea
   let spawnAt = Number.NaN;
   const run = await runDist({
     inputs: {
-      'cloudflare-api-token': 'cf-bench-token',
+      ...credentialInputs(world, options),
       'github-token': 'gh-bench-token',
-      'account-id': ACCOUNT,
-      'token-name': TOKEN_NAME,
       mode: options.mode ?? 'auto',
       targets: world.repos.map((repo) => `${OWNER}/${repo}`).join('\n'),
       'cloudflare-api-url': world.emu.cloudflareApiUrl,

@@ -1,7 +1,9 @@
 // Sums up many scenarios into the table `npm run chaos` prints, and explains each violation in full.
 
 import { describeFault } from '../../emulator/faults.ts';
-import { describePlannedFault, type ScenarioConfig } from './scenario.ts';
+import { API_TOKEN_LIMITS } from './api-token-runner.ts';
+import { describeApiTokenConfig, isApiTokenScenario } from './api-token-scenario.ts';
+import { describePlannedFault } from './scenario.ts';
 import type { ScenarioReport } from './runner.ts';
 
 export interface Totals {
@@ -27,6 +29,10 @@ export interface Totals {
   readonly violations: Map<string, number>;
   readonly violationCount: number;
   readonly failing: ScenarioReport[];
+  /** API tokens: scenarios per protocol limit (API_TOKEN_LIMITS). */
+  readonly limits: Map<string, number>;
+  /** API tokens, strategy roll: the faulty runs' gaps (targets that lost access across the roll, by design). */
+  readonly rollGaps: { readonly scenarios: number; readonly lost: number; readonly restored: number };
 }
 
 const bump = (map: Map<string, number>, key: string, by = 1): void => {
@@ -41,7 +47,7 @@ export function faultKind(label: string): string {
     .trim();
 }
 
-function plannedKind(config: ScenarioConfig): string[] {
+function plannedKind(config: ScenarioReport['config']): string[] {
   return config.faults.map(({ rule }) => faultKind(describeFault(rule.fault)));
 }
 
@@ -68,6 +74,8 @@ export function totals(reports: readonly ScenarioReport[]): Totals {
   const failures = new Map<string, number>();
   const failedButCurrent = new Map<string, number>();
   const violations = new Map<string, number>();
+  const limits = new Map<string, number>();
+  const rollGaps = { scenarios: 0, lost: 0, restored: 0 };
   let lockoutRuns = 0;
   let lockoutsPastRun = 0;
   let longestLockoutMs = 0;
@@ -82,6 +90,12 @@ export function totals(reports: readonly ScenarioReport[]): Totals {
         bump(failedButCurrent, failureReason(faulty.error));
     }
     for (const violation of report.violations) bump(violations, `${violation.invariant}`);
+    for (const limit of report.limits ?? []) bump(limits, limit);
+    if (report.rollGaps?.lost) {
+      rollGaps.scenarios += 1;
+      rollGaps.lost += report.rollGaps.lost;
+      rollGaps.restored += report.rollGaps.restored;
+    }
     if (report.lockouts.length) lockoutRuns += 1;
     for (const lockout of report.lockouts) {
       if (lockout.durationMs === undefined) lockoutsPastRun += 1;
@@ -112,7 +126,9 @@ export function totals(reports: readonly ScenarioReport[]): Totals {
     longestLockoutMs,
     violations,
     violationCount: reports.reduce((sum, report) => sum + report.violations.length, 0),
-    failing: reports.filter((report) => report.violations.length > 0)
+    failing: reports.filter((report) => report.violations.length > 0),
+    limits,
+    rollGaps
   };
 }
 
@@ -127,8 +143,10 @@ const byCount = (map: Map<string, number>): Array<[string, number]> =>
 export function formatTable(
   sum: Totals,
   wallMs: number,
-  options: { seed: number; concurrency: number }
+  options: { seed: number; concurrency: number; kind?: 'service-token' | 'api-token' }
 ): string {
+  const apiTokens = options.kind === 'api-token';
+  const limitScenarios = [...sum.limits.values()].reduce((a, b) => a + b, 0);
   const planned = [...sum.faultRules.values()].reduce((a, b) => a + b, 0);
   const fired = [...sum.faultsFired.values()].reduce((a, b) => a + b, 0);
   const kinds = new Set([...sum.faultRules.keys(), ...sum.faultsFired.keys()]);
@@ -162,10 +180,21 @@ export function formatTable(
     ['killed runs left safe', `${sum.killedSafely} (invariants intact after the kill)`],
     ['re-runs that healed', `${sum.healed} of ${sum.scenarios}`],
     ['second runs with no change', `${sum.idempotent} (invariant 6: a second auto run changes nothing)`],
-    [
-      'protocol-limit lockouts',
-      `${sum.lockoutRuns} scenarios (${sum.lockoutsPastRun} past the end of a run, longest in-run ${Math.round(sum.longestLockoutMs)} ms) — not violations, see below`
-    ],
+    ...(apiTokens
+      ? ([
+          [
+            'roll gaps (by design)',
+            `${sum.rollGaps.scenarios} faulty runs: ${sum.rollGaps.lost} targets lost access across the roll, ${sum.rollGaps.restored} had a working value again when the run ended`
+          ],
+          ['protocol limits', `${limitScenarios} scenarios — not violations, see below`],
+          ...byCount(sum.limits).map(([limit, count]) => [`  ${limit}`, `${count}`] as const)
+        ] as const)
+      : ([
+          [
+            'protocol-limit lockouts',
+            `${sum.lockoutRuns} scenarios (${sum.lockoutsPastRun} past the end of a run, longest in-run ${Math.round(sum.longestLockoutMs)} ms) — not violations, see below`
+          ]
+        ] as const)),
     [
       'invariant violations',
       `${sum.violationCount}${
@@ -184,9 +213,18 @@ export function formatTable(
 export const LOCKOUT_NOTE =
   'Protocol-limit lockouts: a target that started a run on the previous secret (an earlier rotation did not finish) stops working as soon as this run rotates again, because Cloudflare keeps one previous secret; it works again once this run writes it. They are counted, not flagged: no order of calls avoids them, since the current secret of the unfinished rotation is unknown.';
 
-function describeConfig(config: ScenarioConfig): string {
+export const API_TOKEN_NOTE = [
+  'API token protocol limits (counted, not flagged):',
+  ...Object.entries(API_TOKEN_LIMITS).map(([name, text]) => `- ${name}: ${text}.`),
+  "Roll gaps: with strategy roll the old value dies at the roll, so targets lose access until they are written (the gap the user accepts by choosing roll); 'keeps working' is checked everywhere else."
+].join('\n');
+
+function describeConfig(config: ScenarioReport['config']): string {
+  const header = isApiTokenScenario(config)
+    ? describeApiTokenConfig(config)
+    : `seed ${config.seed}: ${config.zoneScope ? 'zone' : 'account'} scope, mode ${config.mode}, token ${config.token}, verify-url ${config.verify ? 'on' : 'off'}, revoke-previous ${config.revokePrevious}, client-id-as-variable ${config.clientIdAsVariable}`;
   return [
-    `seed ${config.seed}: ${config.zoneScope ? 'zone' : 'account'} scope, mode ${config.mode}, token ${config.token}, verify-url ${config.verify ? 'on' : 'off'}, revoke-previous ${config.revokePrevious}, client-id-as-variable ${config.clientIdAsVariable}`,
+    header,
     `targets: ${config.targets.map(({ def, start }) => `${def.line} (${start})`).join(', ')}`,
     `faults: ${config.faults.length ? '' : 'none'}`,
     ...config.faults.map((fault) => `  - ${describePlannedFault(fault)}`),
@@ -195,9 +233,10 @@ function describeConfig(config: ScenarioConfig): string {
 }
 
 export function formatFailure(report: ScenarioReport): string {
+  const kind = isApiTokenScenario(report.config) ? 'api-token' : 'service-token';
   const lines = [
     `━━ VIOLATION in ${describeConfig(report.config)}`,
-    `replay: npm run chaos -- --seed ${report.config.seed} --runs 1 --verbose`,
+    `replay: npm run chaos -- --kind ${kind} --seed ${report.config.seed} --runs 1 --verbose`,
     ...report.violations.map(
       (violation) => `  ✗ invariant ${violation.invariant} (${violation.run} run): ${violation.detail}`
     )
@@ -220,7 +259,8 @@ export function formatBrief(report: ScenarioReport): string {
       `${run.kind}: ${run.killedAt ? 'killed' : `exit ${run.exitCode ?? run.signal}`} ${run.result ?? ''}`.trim()
     )
     .join(' | ');
-  return `seed ${report.config.seed} ${report.violations.length ? 'VIOLATION' : 'ok'} — ${runs} — ${report.firedFaults.length} faults fired — ${Math.round(report.durationMs)} ms`;
+  const kind = isApiTokenScenario(report.config) ? ' (api-token)' : '';
+  return `seed ${report.config.seed}${kind} ${report.violations.length ? 'VIOLATION' : 'ok'} — ${runs} — ${report.firedFaults.length} faults fired — ${Math.round(report.durationMs)} ms`;
 }
 
 export { describeConfig };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/server.ts';
 import { runDist, visibleLog, type DistRun } from '../run-dist.ts';
 import { startProxy, type ArrivalDecision, type Exchange, type RecordingProxy } from './proxy.ts';
+import type { ApiTokenScenarioConfig } from './api-token-scenario.ts';
 import { GRACE, type ScenarioConfig, type TargetStart } from './scenario.ts';
 import {
   ACCOUNT,
@@ -59,7 +60,7 @@ export interface RunReport {
 }
 
 export interface ScenarioReport {
-  readonly config: ScenarioConfig;
+  readonly config: ScenarioConfig | ApiTokenScenarioConfig;
   readonly runs: RunReport[];
   readonly violations: Violation[];
   readonly lockouts: ProtocolLockout[];
@@ -68,11 +69,15 @@ export interface ScenarioReport {
   readonly killed: boolean;
   readonly healed: boolean;
   readonly durationMs: number;
+  /** API tokens: outcomes the protocol cannot avoid (api-token-runner.ts API_TOKEN_LIMITS), not violations. */
+  readonly limits?: readonly string[];
+  /** API tokens, strategy roll: targets that lost access across the faulty run's roll (by design), and how many of them held a working value again when it ended. */
+  readonly rollGaps?: { readonly lost: number; readonly restored: number };
 }
 
-const RUN_TIMEOUT_MS = 90_000;
+export const RUN_TIMEOUT_MS = 90_000;
 
-const TIMING_ENV = {
+export const TIMING_ENV = {
   // dist/index.js is a 5 MB bundle: compiling it once, not in every run, saves a good part of each run.
   NODE_COMPILE_CACHE: join(tmpdir(), 'rotator-chaos-compile-cache'),
   GITHUB_REPOSITORY: 'octo-org/web',

@@ -70,7 +70,7 @@ export interface ScenarioConfig {
 export const GRACE = '1h';
 export const GRACE_MS = 3_600_000;
 
-interface Route {
+export interface Route {
   readonly name: string;
   readonly routeClass: RouteClass;
   readonly api: FaultRule['api'];
@@ -225,10 +225,10 @@ export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs
   return list;
 }
 
-const FIVE_XX = [500, 502, 503] as const;
+export const FIVE_XX = [500, 502, 503] as const;
 
 /** A fault that suits the route: Cloudflare reads stay short (the SDK backs off for seconds on its own). */
-function faultFor(rng: Random, route: Route): { fault: Fault; times: FaultRule['times'] } {
+export function faultFor(rng: Random, route: Route): { fault: Fault; times: FaultRule['times'] } {
   switch (route.routeClass) {
     case 'cf-write': {
       const fault = rng.weighted<Fault>([

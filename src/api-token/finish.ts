@@ -13,6 +13,11 @@ export interface CleanupInput {
   readonly issued: ApiTokenState | undefined;
   /** Targets that received the new value in this run. */
   readonly written: ReadonlySet<Target>;
+  /**
+   * Targets whose write of the new value failed. A failure may come after the write took effect (GitHub's
+   * answer lost: a 5xx, a dropped connection), so they may hold the new token as well as their old one.
+   */
+  readonly failed: ReadonlySet<Target>;
   /** cloudflare-api-token's id: deleted last, as nothing can be called after it is gone. */
   readonly runningId: string;
 }
@@ -31,7 +36,11 @@ export async function cleanUp(input: CleanupInput, ports: ApiTokenPorts, record:
   const holders = new Map(plan.holders);
   const now = issued ?? plan.current;
   for (const target of written) holders.set(target, now ? [now.id] : []);
-  // A new token that reached no target is no one's: it goes, and the token in use stays.
+  // Kept while a failed write may have delivered it; a later run tells from the secrets' dates.
+  if (issued) {
+    for (const target of input.failed) holders.set(target, [...(holders.get(target) ?? []), issued.id]);
+  }
+  // A new token that surely reached no target is no one's: it goes, and the token in use stays.
   const inUse = issued && written.size ? issued : plan.current;
   record.apiToken = inUse;
   const doomed = tokensToDelete(family, new Set(inUse ? [inUse.id] : []), holders, new Set());

@@ -1,5 +1,5 @@
 import { TokenLookupError } from '../errors.js';
-import { CLOCK_TOLERANCE_MS } from '../plan.js';
+import { CLOCK_TOLERANCE_MS, describeExpiry } from '../plan.js';
 import { targetLabel, type Target } from '../settings/targets.js';
 import type { ApiTokenResult, ApiTokenState, ApiTokenTargetState } from './model.js';
 
@@ -105,13 +105,6 @@ export function tokensToDelete(
   return family.filter((token) => !keep.has(token.id) && !stillHeld.has(token.id));
 }
 
-function describeExpiry(token: ApiTokenState, now: Date): string {
-  if (token.expiresOn === null) return 'never expires';
-  const days = (token.expiresOn.getTime() - now.getTime()) / 86_400_000;
-  if (days <= 0) return `expired at ${token.expiresOn.toISOString()}`;
-  return `expires at ${token.expiresOn.toISOString()} (in ${days.toFixed(1)} days)`;
-}
-
 function planCreate(input: ApiTokenPlanInput, holders: Map<Target, readonly string[]>): ApiTokenPlan {
   if (input.mode !== 'auto') {
     throw new TokenLookupError(
@@ -159,7 +152,7 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
   const writes = [...stale, ...states.filter((entry) => entry.freshness === 'current')].map(
     (entry) => entry.state.target
   );
-  const expiry = describeExpiry(current, now);
+  const expiry = describeExpiry(current.expiresOn, now);
   const expiring =
     current.expiresOn !== null && current.expiresOn.getTime() - now.getTime() <= input.renewalWindowMs;
   const inactive = current.status !== 'active';

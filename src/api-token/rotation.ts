@@ -12,7 +12,8 @@ import { observeApiToken } from './observe.js';
 import { planApiToken, type ApiTokenMode, type ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';
 import { expiryFrom, specFromPolicy, specFromToken } from './spec.js';
-import { createToken, rollToken, type Staged } from './stage.js';
+import { checkRolledValue, createToken, rollToken, type Staged } from './stage.js';
+import { probeWriteAccess } from './write-probe.js';
 
 function describe(plan: ApiTokenPlan): void {
   core.info(`Plan: ${plan.action}, because ${plan.reasons.join('; ')}.`);
@@ -97,7 +98,10 @@ async function specFor(
   );
 }
 
-/** Archived repositories are left out (reported as failed); a change wanted only for them is refused. */
+/**
+ * Archived repositories are left out (reported as failed); a change wanted only for them is refused.
+ * Before a roll, which cannot be undone, github-token must prove it can write.
+ */
 async function preflight(
   plan: ApiTokenPlan,
   settings: Settings,
@@ -128,7 +132,9 @@ async function preflight(
   }
   const writing = wanted.filter((target) => !archived.has(target));
   await prepareWrites(writing, [secretName]);
-  return { writing, keys: await readPublicKeys(writing) };
+  const keys = await readPublicKeys(writing);
+  if (plan.action === 'roll') await probeWriteAccess(writing, keys, ports, record);
+  return { writing, keys };
 }
 
 async function distribute(
@@ -153,6 +159,25 @@ async function distribute(
     if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${writing.length} targets written.`);
   }
   return written;
+}
+
+/**
+ * Targets whose write failed in a way that may still have taken effect: no answer, a timeout, a 5xx, a
+ * rate limit. A 4xx refusal changed nothing.
+ */
+function mayHaveLanded(
+  writing: readonly SecretTarget[],
+  written: ReadonlySet<Target>,
+  record: RunRecord
+): Target[] {
+  return writing
+    .filter((target) => !written.has(target.target))
+    .filter((target) => {
+      const status = record.outcomes.find((outcome) => outcome.label === target.label)?.clientSecret ?? '';
+      const code = Number(/^failed: (\d{3}) /.exec(status)?.[1]);
+      return !(code >= 400 && code < 500 && code !== 408 && code !== 429);
+    })
+    .map((target) => target.target);
 }
 
 /**
@@ -195,8 +220,9 @@ export async function runApiTokenRotation(
   if (settings.dryRun) return recordDryRun(plan, record);
 
   const { writing, keys } = plan.writes.length
-    ? await core.group('Preflight: repositories, access and public keys', () =>
-        preflight(plan, settings, apiToken.secretName, ports, record)
+    ? await core.group(
+        'Preflight: repositories, access, public keys (and, before a roll, write permission)',
+        () => preflight(plan, settings, apiToken.secretName, ports, record)
       )
     : { writing: [], keys: new Map<string, PublicKey>() };
 
@@ -215,12 +241,20 @@ export async function runApiTokenRotation(
     record.issuedSecret = staged.issued.value;
     record.staged = true;
   }
-  const written = staged
-    ? await core.group('Distribute to the targets', () =>
-        distribute(writing, staged.issued.value, apiToken.secretName, keys, ports, record)
-      )
-    : new Set<Target>();
-  // A new token that reached no target is deleted below: the run changed nothing.
+  const value = staged?.issued.value;
+  const written =
+    value !== undefined
+      ? await core.group('Distribute to the targets', () =>
+          distribute(writing, value, apiToken.secretName, keys, ports, record)
+        )
+      : new Set<Target>();
+  if (staged && plan.action === 'roll') {
+    staged = await core.group('Check the rolled value', () =>
+      checkRolledValue(staged as Staged, settings, ports, record)
+    );
+  }
+  // A new token that surely reached no target is not in use: deleted below, or kept while a failed write may
+  // have delivered it.
   if (staged && plan.action !== 'roll' && !written.size) record.staged = false;
 
   await core.group('Clean up', () =>
@@ -230,6 +264,7 @@ export async function runApiTokenRotation(
         family: observed.family,
         issued: staged?.issued.token,
         written,
+        failed: new Set(staged ? mayHaveLanded(writing, written, record) : []),
         runningId: observed.running.id
       },
       ports,

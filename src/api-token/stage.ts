@@ -77,7 +77,7 @@ async function discard(issued: IssuedApiToken, problem: string, ports: ApiTokenP
 
 export interface Staged {
   readonly issued: IssuedApiToken;
-  /** Roll only: the value failed verification but had to be distributed anyway (the old one is dead). */
+  /** Roll only: the value failed verification after it was written (the old one is dead anyway). */
   readonly verification: Error | undefined;
 }
 
@@ -124,12 +124,31 @@ export async function rollToken(
   if (token.id === runningId) {
     step(record, 'cloudflare-api-token was the rolled token: the rest of the run uses the new value.');
   }
-  // For the report only (the new modified_on): the value must be written whatever this read does.
+  // Written before anything else: every consumer is without a working value until its secret is.
+  return { issued: { token, value }, verification: undefined };
+}
+
+/**
+ * After the writes of a rolled value: read the token again (its new modified_on, for the report) and ask
+ * Cloudflare whether the value works from here. Neither could change what was written; both wait until
+ * the consumers have the value, so the gap is as short as it can be.
+ */
+export async function checkRolledValue(
+  staged: Staged,
+  settings: Settings,
+  ports: ApiTokenPorts,
+  record: RunRecord
+): Promise<Staged> {
+  const { token, value } = staged.issued;
   const reread = async () => ports.apiTokens.get(token.id);
   const issued = { token: await reread().catch(() => token), value };
+  record.apiToken = issued.token;
   const problem = await verifyValue(issued, settings, ports);
-  if (problem === undefined) return { issued, verification: undefined };
-  step(record, `The new value did not verify (${problem}); it is written anyway, as the old one is dead.`);
+  if (problem === undefined) {
+    step(record, 'Cloudflare accepts the rolled value (token verify).');
+    return { issued, verification: undefined };
+  }
+  step(record, `The rolled value did not verify (${problem}).`);
   return {
     issued,
     verification: new VerificationError(

@@ -45,6 +45,11 @@ export interface ApiTokenStore {
 const NO_RETRY = { maxRetries: 0 } as const;
 /** The largest page the token list allows. */
 const PAGE_SIZE = 50;
+/**
+ * Expired tokens too: an expired token that targets still hold is the template of its replacement, and
+ * one that none holds is a leftover to delete.
+ */
+const LIST = { per_page: PAGE_SIZE, include_expired: true } as const;
 /** The contract wants a body on DELETE and on a roll; the SDK sends one only when given. */
 const EMPTY_BODY = { body: {} } as const;
 
@@ -125,8 +130,8 @@ export class CloudflareApiTokens implements ApiTokenStore {
     try {
       let page =
         this.owner.kind === 'user'
-          ? await this.client.user.tokens.list({ per_page: PAGE_SIZE })
-          : await this.client.accounts.tokens.list({ ...this.account, per_page: PAGE_SIZE });
+          ? await this.client.user.tokens.list(LIST)
+          : await this.client.accounts.tokens.list({ ...this.account, ...LIST });
       for (;;) {
         const tokens = page.getPaginatedItems();
         for (const token of tokens) if (token.name === name) found.push(toApiTokenState(token));
@@ -168,8 +173,14 @@ export class CloudflareApiTokens implements ApiTokenStore {
       if (isAmbiguous(error)) await this.removeOrphans(spec.name, known, error);
       throw this.fail(error, `create API token '${spec.name}' for ${this.ownerLabel}`);
     }
-    const value = issuedValue(raw, 'create');
-    return { token: toApiTokenState(raw), value };
+    const token = toApiTokenState(raw);
+    try {
+      return { token, value: issuedValue(raw, 'create') };
+    } catch (error) {
+      // A token whose value no one has is of no use: it goes at once rather than at the next run.
+      await this.delete(token).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** After a create whose answer was lost: a token made by it has a value no one has, so it goes. */

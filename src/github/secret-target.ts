@@ -37,5 +37,7 @@ export interface SecretTarget {
   /** Reads what writing `names` needs besides the key (an organization secret's repositories); before any change. */
   prepare(names: readonly string[]): Promise<void>;
   write(name: string, sealed: SealedSecret): Promise<'created' | 'updated'>;
+  /** Deletes a secret (only the write probe's own); a secret that is already gone counts as deleted. */
+  remove(name: string): Promise<void>;
   readonly variables: VariableStore | undefined;
 }

@@ -23,6 +23,7 @@ interface SecretEndpoints {
   ): Promise<{
     status: number;
   }>;
+  remove(secret_name: string): Promise<unknown>;
   /** Organization kinds: the repositories an existing `selected` secret is shared with. */
   selectedRepositoryIds?(name: string): Promise<number[]>;
 }
@@ -90,6 +91,14 @@ class OctokitSecretTarget implements SecretTarget {
     });
     return status === 201 ? 'created' : 'updated';
   }
+
+  async remove(name: string): Promise<void> {
+    try {
+      await this.endpoints.remove(name);
+    } catch (error) {
+      if ((error as { status?: unknown }).status !== 404) throw error;
+    }
+  }
 }
 
 /** An organization target's line access, and what it resolves to per secret name (in `prepare`). */
@@ -115,7 +124,8 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
         {
           publicKey: () => actions.getRepoPublicKey(repo),
           list: () => octokit.paginate(actions.listRepoSecrets, { ...repo, ...PAGE }),
-          put: (body) => actions.createOrUpdateRepoSecret({ ...repo, ...body })
+          put: (body) => actions.createOrUpdateRepoSecret({ ...repo, ...body }),
+          remove: (secret_name) => actions.deleteRepoSecret({ ...repo, secret_name })
         },
         new OctokitVariableStore({
           list: () => octokit.paginate(actions.listRepoVariables, { ...repo, per_page: 30 }),
@@ -132,7 +142,8 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
         {
           publicKey: () => actions.getEnvironmentPublicKey(environment),
           list: () => octokit.paginate(actions.listEnvironmentSecrets, { ...environment, ...PAGE }),
-          put: (body) => actions.createOrUpdateEnvironmentSecret({ ...environment, ...body })
+          put: (body) => actions.createOrUpdateEnvironmentSecret({ ...environment, ...body }),
+          remove: (secret_name) => actions.deleteEnvironmentSecret({ ...environment, secret_name })
         },
         new OctokitVariableStore({
           list: () => octokit.paginate(actions.listEnvironmentVariables, { ...environment, per_page: 30 }),
@@ -157,6 +168,7 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
           list: () => octokit.paginate(actions.listOrgSecrets, { ...org, ...PAGE }),
           put: ({ visibility, ...body }) =>
             actions.createOrUpdateOrgSecret({ ...org, ...body, visibility: visibility ?? 'private' }),
+          remove: (secret_name) => actions.deleteOrgSecret({ ...org, secret_name }),
           selectedRepositoryIds: async (secret_name) =>
             (
               await octokit.paginate(actions.listSelectedReposForOrgSecret, { ...org, secret_name, ...PAGE })
@@ -191,7 +203,8 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
         {
           publicKey: () => dependabot.getRepoPublicKey(repo),
           list: () => octokit.paginate(dependabot.listRepoSecrets, { ...repo, ...PAGE }),
-          put: (body) => dependabot.createOrUpdateRepoSecret({ ...repo, ...body })
+          put: (body) => dependabot.createOrUpdateRepoSecret({ ...repo, ...body }),
+          remove: (secret_name) => dependabot.deleteRepoSecret({ ...repo, secret_name })
         },
         undefined
       );
@@ -211,6 +224,7 @@ export function createSecretTarget(octokit: GitHubClient, target: Target): Secre
               visibility: visibility ?? 'private',
               ...(selected_repository_ids && { selected_repository_ids: selected_repository_ids.map(String) })
             }),
+          remove: (secret_name) => dependabot.deleteOrgSecret({ ...org, secret_name }),
           selectedRepositoryIds: async (secret_name) =>
             (
               await octokit.paginate(dependabot.listSelectedReposForOrgSecret, {

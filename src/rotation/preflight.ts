@@ -30,7 +30,7 @@ function refuseUselessRotation(plan: Plan, archived: ReadonlySet<SecretTarget>):
 }
 
 /** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
-function ownerOf(target: SecretTarget): string {
+export function ownerOf(target: SecretTarget): string {
   return ('org' in target.target ? target.target.org : target.target.owner).toLowerCase();
 }
 

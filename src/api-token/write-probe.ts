@@ -1,0 +1,49 @@
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+import { PermissionError } from '../errors.js';
+import { githubHint, githubReason } from '../github/api-errors.js';
+import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
+import { writeSecret } from '../rotation/distribute.js';
+import { ownerOf } from '../rotation/preflight.js';
+import type { RunRecord } from '../rotation/record.js';
+import type { ApiTokenPorts } from './ports.js';
+
+/** The probe's own secret, written and deleted again; no workflow reads it. */
+export const WRITE_PROBE_SECRET = 'CF_TOKEN_ROTATOR_WRITE_PROBE';
+
+/**
+ * A roll kills the old value at once, so a github-token that can read secrets but not write them would
+ * leave every consumer with a dead value. Before rolling, write a throw-away secret (and delete it) in the
+ * first target of each owner, where fine-grained tokens and GitHub App installations are granted.
+ */
+export async function probeWriteAccess(
+  targets: readonly SecretTarget[],
+  keys: ReadonlyMap<string, PublicKey>,
+  ports: ApiTokenPorts,
+  record: RunRecord
+): Promise<void> {
+  const probes = new Map<string, SecretTarget>();
+  for (const target of targets) if (!probes.has(ownerOf(target))) probes.set(ownerOf(target), target);
+  for (const target of probes.values()) {
+    const key = keys.get(target.keyScope) as PublicKey;
+    const status = await writeSecret(target, WRITE_PROBE_SECRET, randomBytes(16).toString('hex'), key, ports);
+    if (status.startsWith('failed')) {
+      const code = Number(/^failed: (\d{3})/.exec(status)?.[1]);
+      throw new PermissionError(
+        `github-token could not write a secret to ${target.label} (${status.slice('failed: '.length)}), so the token was not rolled.`,
+        githubHint(code || undefined, target.label)
+      );
+    }
+    try {
+      await target.remove(WRITE_PROBE_SECRET);
+    } catch (error) {
+      core.warning(
+        `${target.label}: could not delete the write probe secret ${WRITE_PROBE_SECRET} (${githubReason(error)}); delete it by hand.`
+      );
+    }
+  }
+  record.steps.push(
+    `github-token can write: a probe secret was written and deleted again in ${probes.size} target(s), one per owner, before rolling.`
+  );
+  core.info(record.steps.at(-1) as string);
+}
