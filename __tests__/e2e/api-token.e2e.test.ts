@@ -50,7 +50,10 @@ const FIXTURE: Fixture = {
       { owner: 'octo-org', name: 'web', environments: ['production'] },
       { owner: 'octo-org', name: 'api' }
     ],
-    tokens: [{ value: 'gh-e2e-token', canWriteSecrets: true }]
+    tokens: [
+      { value: 'gh-e2e-token', canWriteSecrets: true },
+      { value: 'gh-read-token', canWriteSecrets: false }
+    ]
   }
 };
 
@@ -386,6 +389,20 @@ policies:
     const again = await runApiToken({ strategy: 'roll' });
     expect(again.outputs.result).toBe('unchanged');
     expect(mutations(emu)).toEqual([]);
+  });
+
+  it('does not roll with a github-token that can only read: the write check fails first', async () => {
+    const seeded = seedDeployed();
+    emu.resetRequests();
+    const result = await runApiToken({ strategy: 'roll', mode: 'rotate', 'github-token': 'gh-read-token' });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toContain(
+      'github-token could not write a secret to octo-org/web (403 Resource not accessible by integration), so the token was not rolled.'
+    );
+    // Cloudflare was not touched: every consumer keeps its working value.
+    expect(cloudflareCalls('PUT')).toEqual([]);
+    expect(emu.cloudflare.apiTokenAuthenticates(seeded.value)).toBe(true);
+    expectHeldBy(seeded.id);
   });
 
   it('renews, then rolls, a token expiring within the renewal window (mode auto, strategy roll)', async () => {
