@@ -2,11 +2,10 @@
 // back (the old token deleted before every target holds the new one, a second create or roll in one run), and
 // the reports must name the broken invariants; undisturbed runs of both strategies, and a self-rotation, pass.
 import { describe, expect, it } from '@jest/globals';
-import type { Exchange } from '../../scripts/chaos/proxy.ts';
 import { runApiTokenScenario } from '../../scripts/chaos/api-token-runner.ts';
 import type { ApiTokenScenarioConfig } from '../../scripts/chaos/api-token-scenario.ts';
-import type { ScenarioOptions } from '../../scripts/chaos/runner.ts';
-import { CF_TOKEN, TARGET_POOL } from '../../scripts/chaos/world.ts';
+import { TARGET_POOL } from '../../scripts/chaos/world.ts';
+import { invariants, once, sendAside, viaProxy } from './sabotage.ts';
 
 const config: ApiTokenScenarioConfig = {
   kind: 'api-token',
@@ -21,32 +20,6 @@ const config: ApiTokenScenarioConfig = {
   kill: undefined,
   pauseMs: 30_000
 };
-
-/** Sends a Cloudflare request through the proxy (as if the action had sent it) or straight to the emulator. */
-function sendAside(baseUrl: string, method: string, path: string, body: unknown): void {
-  void fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${CF_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  }).then((response) => response.body?.cancel());
-}
-
-function once(
-  match: (exchange: Exchange) => boolean,
-  act: NonNullable<ScenarioOptions['sabotage']>
-): ScenarioOptions {
-  let done = false;
-  return {
-    sabotage: (exchange, context) => {
-      if (done || !match(exchange)) return;
-      done = true;
-      act(exchange, context);
-    }
-  };
-}
-
-const invariants = (report: Awaited<ReturnType<typeof runApiTokenScenario>>) =>
-  new Set(report.violations.map((violation) => violation.invariant));
 
 describe('the API token chaos checks', () => {
   it('pass an undisturbed replacement, and a replacement of the token the action runs with', async () => {
@@ -90,8 +63,7 @@ describe('the API token chaos checks', () => {
       config,
       once(
         (exchange) => exchange.method === 'POST' && exchange.path === '/user/tokens',
-        (exchange, { proxyUrl }) =>
-          sendAside(`${proxyUrl}/cloudflare/client/v4`, 'POST', exchange.path, exchange.body)
+        (exchange, { proxyUrl }) => sendAside(viaProxy(proxyUrl), 'POST', exchange.path, exchange.body)
       )
     );
     const details = report.violations.map((violation) => `${violation.invariant}: ${violation.detail}`);
@@ -111,7 +83,7 @@ describe('the API token chaos checks', () => {
         (_exchange, { emu, proxyUrl }) => {
           const token = emu.cloudflare.apiTokens().find((candidate) => candidate.name === 'deploy');
           if (!token) throw new Error('no token');
-          sendAside(`${proxyUrl}/cloudflare/client/v4`, 'PUT', `/user/tokens/${token.id}/value`, {});
+          sendAside(viaProxy(proxyUrl), 'PUT', `/user/tokens/${token.id}/value`, {});
         }
       )
     );

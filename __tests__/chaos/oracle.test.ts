@@ -2,10 +2,10 @@
 // action's back (a second rotate, a grace ended too early), and the reports must name the broken invariants.
 import { describe, expect, it } from '@jest/globals';
 import type { DistRun } from '../../scripts/run-dist.ts';
-import type { Exchange } from '../../scripts/chaos/proxy.ts';
-import { checkLeaks, runScenario, type ScenarioOptions } from '../../scripts/chaos/runner.ts';
+import { checkLeaks, runScenario } from '../../scripts/chaos/runner.ts';
 import type { ScenarioConfig } from '../../scripts/chaos/scenario.ts';
-import { CF_TOKEN, TARGET_POOL } from '../../scripts/chaos/world.ts';
+import { TARGET_POOL } from '../../scripts/chaos/world.ts';
+import { invariants, once, sendAside, viaProxy } from './sabotage.ts';
 
 const config: ScenarioConfig = {
   seed: 0,
@@ -21,32 +21,6 @@ const config: ScenarioConfig = {
   pauseMs: 30_000
 };
 
-/** Sends a Cloudflare request through the proxy, as if the action had sent it. */
-function sendAside(proxyUrl: string, method: string, path: string, body: unknown): void {
-  void fetch(`${proxyUrl}/cloudflare/client/v4${path}`, {
-    method,
-    headers: { authorization: `Bearer ${CF_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body)
-  }).then((response) => response.body?.cancel());
-}
-
-function once(
-  match: (exchange: Exchange) => boolean,
-  act: NonNullable<ScenarioOptions['sabotage']>
-): ScenarioOptions {
-  let done = false;
-  return {
-    sabotage: (exchange, context) => {
-      if (done || !match(exchange)) return;
-      done = true;
-      act(exchange, context);
-    }
-  };
-}
-
-const invariants = (report: Awaited<ReturnType<typeof runScenario>>) =>
-  new Set(report.violations.map((violation) => violation.invariant));
-
 describe('the chaos checks', () => {
   it('pass an undisturbed rotation', async () => {
     const report = await runScenario(config);
@@ -59,7 +33,7 @@ describe('the chaos checks', () => {
       config,
       once(
         (exchange) => exchange.method === 'POST' && exchange.path.endsWith('/rotate'),
-        (exchange, { proxyUrl }) => sendAside(proxyUrl, 'POST', exchange.path, exchange.body)
+        (exchange, { proxyUrl }) => sendAside(viaProxy(proxyUrl), 'POST', exchange.path, exchange.body)
       )
     );
     expect([...invariants(report)]).toEqual(expect.arrayContaining([1, 5]));
@@ -73,10 +47,15 @@ describe('the chaos checks', () => {
         (_exchange, { emu, proxyUrl }) => {
           const token = emu.cloudflare.tokens()[0];
           if (!token) throw new Error('no token');
-          sendAside(proxyUrl, 'PUT', `/accounts/${token.account ?? ''}/access/service_tokens/${token.id}`, {
-            name: token.name,
-            previous_client_secret_expires_at: new Date(emu.clock.nowMs() - 1000).toISOString()
-          });
+          sendAside(
+            viaProxy(proxyUrl),
+            'PUT',
+            `/accounts/${token.account ?? ''}/access/service_tokens/${token.id}`,
+            {
+              name: token.name,
+              previous_client_secret_expires_at: new Date(emu.clock.nowMs() - 1000).toISOString()
+            }
+          );
         }
       )
     );

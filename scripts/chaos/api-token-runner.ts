@@ -10,20 +10,28 @@
 //   5  at most one create or roll per run, and no orphan after a run that exited 0;
 //   6  a second healthy run is `unchanged` and sends no change.
 
-import type { ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { startEmulator, type Emulator } from '../../emulator/server.ts';
-import { runDist, visibleLog, type DistRun } from '../run-dist.ts';
-import { startProxy, type ArrivalDecision, type Exchange, type RecordingProxy } from './proxy.ts';
+import type { Emulator } from '../../emulator/server.ts';
+import type { DistRun } from '../run-dist.ts';
+import type { ArrivalDecision, Exchange, RecordingProxy } from './proxy.ts';
 import {
-  RUN_TIMEOUT_MS,
-  TIMING_ENV,
-  checkLeaks,
+  DAY,
+  KillSwitch,
+  afterExchange,
+  allViolations,
+  checkAgainAndHang,
+  firedFaults,
+  healed,
+  inWorld,
+  iso,
+  runReport,
+  runWatched,
+  shortHash,
   type RunKind,
   type RunReport,
   type ScenarioOptions,
   type ScenarioReport,
-  type Violation
+  type Violation,
+  type Watch
 } from './runner.ts';
 import { tokensBase, type ApiTargetStart, type ApiTokenScenarioConfig } from './api-token-scenario.ts';
 import {
@@ -37,9 +45,6 @@ import {
   type ApiHolding
 } from './api-token-world.ts';
 import { ACCOUNT, CF_TOKEN, GH_TOKEN, type TargetDef } from './world.ts';
-
-const DAY = 86_400_000;
-const iso = (ms: number): string => new Date(ms).toISOString();
 
 /** Outcomes the protocol cannot avoid; counted and explained in the report, not flagged. */
 export const API_TOKEN_LIMITS = {
@@ -163,7 +168,7 @@ function collectValues(emu: Emulator, into: Set<string>, ids: Map<string, string
 /** Names a value by its token (and a short hash, never a part of it). */
 function describeValue(emu: Emulator, held: ApiHolding, ids: ReadonlyMap<string, string>): string {
   if (held.value === undefined) return 'no value';
-  const hash = createHash('sha256').update(held.value).digest('hex').slice(0, 8);
+  const hash = shortHash(held.value);
   const id = held.tokenId ?? ids.get(held.value);
   const live = held.tokenId ? emu.cloudflare.apiToken(held.tokenId) : undefined;
   const what = live
@@ -174,7 +179,7 @@ function describeValue(emu: Emulator, held: ApiHolding, ids: ReadonlyMap<string,
   return `${what} #${hash} (${held.works ? 'accepted' : 'not accepted'})`;
 }
 
-class ApiRunWatch {
+class ApiRunWatch implements Watch {
   readonly exchanges: Exchange[] = [];
   readonly violations: Violation[] = [];
   readonly issued = { create: 0, roll: 0 };
@@ -186,17 +191,13 @@ class ApiRunWatch {
   /** What each target held the last time its value worked (undefined: it has not worked since the run began). */
   readonly #working = new Map<string, ApiHolding | undefined>();
   readonly #lostAccess = new Set<string>();
-  killedAt: string | undefined;
-  child: ChildProcess | undefined;
-  #staged = false;
-  #sinceStage = 0;
 
   readonly kind: RunKind;
   readonly emu: Emulator;
   readonly config: ApiTokenScenarioConfig;
   readonly values: Set<string>;
   readonly ids: Map<string, string>;
-  readonly kill: ApiTokenScenarioConfig['kill'];
+  readonly kill: KillSwitch;
 
   constructor(
     kind: RunKind,
@@ -210,7 +211,7 @@ class ApiRunWatch {
     this.config = config;
     this.values = known.values;
     this.ids = known.ids;
-    this.kill = kill;
+    this.kill = new KillSwitch(kill);
     this.start = new Map(config.targets.map(({ def }) => [def.line, apiHolding(emu, def)]));
     for (const [label, held] of this.start) this.#working.set(label, held.works ? held : undefined);
   }
@@ -226,23 +227,13 @@ class ApiRunWatch {
       const token = this.emu.cloudflare.apiToken(roll[1] as string);
       if (token) this.rolledAway.add(token.value);
     }
-    if (!this.kill || this.killedAt !== undefined || exchange.api === 'other') return 'pass';
-    // Counted from the first change on Cloudflare (create, roll, renewal, or the delete of a leftover) on.
-    if (!this.#staged) {
-      if (exchange.api !== 'cloudflare' || exchange.method === 'GET') return 'pass';
-      this.#staged = true;
-    } else this.#sinceStage += 1;
-    if (this.#sinceStage !== this.kill.after || !this.child) return 'pass';
-    this.killedAt = `${exchange.method} ${exchange.api} ${exchange.path} (${this.kill.forward ? 'the request still reached the emulator' : 'the request never left'})`;
-    this.child.kill('SIGKILL');
-    return this.kill.forward ? 'kill-and-forward' : 'kill-and-drop';
+    // The stage here: the create, roll, renewal, or the delete of a leftover.
+    return this.kill.onArrival(exchange);
   }
 
   onServed(exchange: Exchange): void {
     collectValues(this.emu, this.values, this.ids);
-    this.checkAccess(
-      `after ${exchange.method} ${exchange.api} ${exchange.path} → ${exchange.dropped ? 'dropped' : exchange.status}`
-    );
+    this.checkAccess(afterExchange(exchange));
   }
 
   /** Invariant 1 between requests: a target that works keeps working (strategy roll: but for the rolled value). */
@@ -316,16 +307,7 @@ function checkRunEnd(watch: ApiRunWatch, run: DistRun, limits: Set<ApiTokenLimit
       add(3, `after the healthy re-run ${listed.length} tokens named '${API_TOKEN_NAME}' exist (${ids})`);
     if (named.length > listed.length) limits.add('expired-left');
   }
-  if (kind === 'again') {
-    const changes = watch.exchanges.filter((exchange) => exchange.method !== 'GET');
-    if (run.exitCode !== 0 || run.outputs.result !== 'unchanged' || changes.length)
-      add(
-        6,
-        `a second auto run right after a successful one exited ${run.exitCode ?? run.signal} with result '${run.outputs.result ?? ''}' and sent ${changes.map((c) => `${c.method} ${c.api} ${c.path}`).join(', ') || 'no change'}`
-      );
-  }
-  if (run.signal === 'SIGKILL' && watch.killedAt === undefined)
-    add('hang', `the run did not finish within ${RUN_TIMEOUT_MS / 1000} s and was killed`);
+  checkAgainAndHang(watch, run);
 }
 
 function inputs(
@@ -364,46 +346,11 @@ async function runOnce(
   options: ScenarioOptions = {}
 ): Promise<{ watch: ApiRunWatch; run: DistRun; report: RunReport }> {
   const watch = new ApiRunWatch(kind, emu, config, known, kind === 'faulty' ? config.kill : undefined);
-  const { sabotage } = kind === 'faulty' ? options : {};
-  proxy.setHooks({
-    onArrival: (exchange) => {
-      const decision = watch.onArrival(exchange);
-      sabotage?.(exchange, { emu, proxyUrl: proxy.url });
-      return decision;
-    },
-    onServed: (exchange) => watch.onServed(exchange)
-  });
-  const run = await runDist({
-    inputs: inputs(config, emu, proxy.url, kind === 'faulty' ? config.mode : 'auto'),
-    env: TIMING_ENV,
-    timeoutMs: RUN_TIMEOUT_MS,
-    onStart: (child) => {
-      watch.child = child;
-    }
-  });
-  await proxy.idle();
-  proxy.setHooks(undefined);
+  const mode = kind === 'faulty' ? config.mode : 'auto';
+  const run = await runWatched(emu, proxy, watch, inputs(config, emu, proxy.url, mode), options);
   collectValues(emu, known.values, known.ids);
   checkRunEnd(watch, run, limits);
-  const report: RunReport = {
-    kind,
-    exitCode: run.exitCode,
-    signal: run.signal,
-    result: run.outputs.result,
-    killedAt: watch.killedAt,
-    allTargetsCurrent: allCurrent(emu, config),
-    error: run.stdout
-      .split('\n')
-      .findLast((line) => line.startsWith('::error::'))
-      ?.slice('::error::'.length),
-    durationMs: run.durationMs,
-    log: `${visibleLog(run.stdout)}${run.stderr ? `\n[stderr]\n${run.stderr}` : ''}`,
-    requests: watch.exchanges.map(
-      (exchange) =>
-        `${exchange.method} ${exchange.api} ${exchange.path} → ${exchange.killedHere ? 'KILL ' : ''}${exchange.dropped ? 'dropped' : exchange.status}`
-    )
-  };
-  return { watch, run, report };
+  return { watch, run, report: runReport(watch, run, allCurrent(emu, config)) };
 }
 
 /**
@@ -421,11 +368,7 @@ export async function runApiTokenScenario(
   options: ScenarioOptions = {}
 ): Promise<ScenarioReport> {
   const started = performance.now();
-  const emu = await startEmulator({
-    fixture: apiTokenFixture(config.runAs === 'account' ? 'account' : 'user')
-  });
-  const proxy = await startProxy(emu.url);
-  try {
+  return inWorld(apiTokenFixture(config.runAs === 'account' ? 'account' : 'user'), async (emu, proxy) => {
     const known = { values: new Set(await seedWorld(emu, config)), ids: new Map<string, string>() };
     collectValues(emu, known.values, known.ids);
     for (const planned of config.faults) emu.faults.add(planned.rule);
@@ -449,14 +392,7 @@ export async function runApiTokenScenario(
       emu.clock.advance(config.pauseMs);
       if (heal.run.exitCode === 0) done.push(await runOnce('again', emu, proxy, config, known, limits));
     }
-    const violations = [
-      ...done.flatMap(({ watch }) => watch.violations),
-      ...checkLeaks(
-        done.map(({ watch, run }) => ({ kind: watch.kind, run })),
-        known.values
-      )
-    ];
-    const heal = done[1];
+    const violations = allViolations(done, known.values);
     return {
       config,
       runs: done.map(({ report }) => report),
@@ -464,19 +400,10 @@ export async function runApiTokenScenario(
       lockouts: [],
       limits: [...limits],
       rollGaps: faultyGaps,
-      firedFaults: emu
-        .requests()
-        .map((request) => request.fault)
-        .filter((fault): fault is string => fault !== undefined),
-      killed: faulty.watch.killedAt !== undefined,
-      healed:
-        heal !== undefined &&
-        heal.run.exitCode === 0 &&
-        !violations.some((violation) => violation.invariant === 3),
+      firedFaults: firedFaults(emu),
+      killed: faulty.watch.kill.killedAt !== undefined,
+      healed: healed(done[1], violations),
       durationMs: performance.now() - started
     };
-  } finally {
-    await proxy.close();
-    await emu.close();
-  }
+  });
 }

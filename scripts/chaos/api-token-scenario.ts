@@ -6,13 +6,19 @@ import type { Fault, FaultRule } from '../../emulator/faults.ts';
 import { random, type Random } from './random.ts';
 import {
   FIVE_XX,
+  escapeRegExp,
   faultFor,
+  pickTargets,
+  planFaults,
+  planKill,
+  repositoryRoutes,
+  secretRoutes,
   type KillPlan,
   type PlannedFault,
   type Route,
   type RouteClass
 } from './scenario.ts';
-import { ACCOUNT, TARGET_POOL, type TargetDef } from './world.ts';
+import { ACCOUNT, type TargetDef } from './world.ts';
 import { API_SECRET_NAME, type TokenOwnerKind } from './api-token-world.ts';
 
 export type ApiTokenStart =
@@ -69,8 +75,6 @@ export interface ApiTokenScenarioConfig {
 export const isApiTokenScenario = (config: object): config is ApiTokenScenarioConfig =>
   'kind' in config && config.kind === 'api-token';
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-
 export function tokensBase(owner: TokenOwnerKind): string {
   return owner === 'user' ? '/user/tokens' : `/accounts/${ACCOUNT}/tokens`;
 }
@@ -80,7 +84,7 @@ export function apiTokenRoutes(
   config: Pick<ApiTokenScenarioConfig, 'strategy' | 'owner' | 'token' | 'targets'>
 ): Route[] {
   const base = tokensBase(config.owner);
-  const one = `^${escape(base)}/[0-9a-f]{32}`;
+  const one = `^${escapeRegExp(base)}/[0-9a-f]{32}`;
   const creates = config.token === 'missing' || config.token === 'expired';
   const cloudflare = (
     name: string,
@@ -106,35 +110,7 @@ export function apiTokenRoutes(
     if (config.token === 'expiring')
       list.push(cloudflare('PUT token (renew)', 'cf-write', 'PUT', new RegExp(`${one}$`), 2));
   }
-  for (const { def } of config.targets) {
-    const where = def.line;
-    list.push(
-      {
-        name: `github GET secrets ${where}`,
-        routeClass: 'gh-read',
-        api: 'github',
-        method: 'GET',
-        path: def.secretsPath,
-        weight: 0.5
-      },
-      {
-        name: `github GET public-key ${where}`,
-        routeClass: 'gh-read',
-        api: 'github',
-        method: 'GET',
-        path: `${def.secretsPath}/public-key`,
-        weight: 0.5
-      },
-      {
-        name: `github PUT ${where} ${API_SECRET_NAME}`,
-        routeClass: 'gh-write',
-        api: 'github',
-        method: 'PUT',
-        path: `${def.secretsPath}/${API_SECRET_NAME}`,
-        weight: 3
-      }
-    );
-  }
+  for (const { def } of config.targets) list.push(...secretRoutes(def, API_SECRET_NAME));
   // A GitHub outage during the distribution: every write fails, some after taking effect.
   list.push({
     name: `github PUT every ${API_SECRET_NAME}`,
@@ -144,16 +120,7 @@ export function apiTokenRoutes(
     path: new RegExp(`/secrets/${API_SECRET_NAME}$`),
     weight: 1
   });
-  const repositories = new Set(config.targets.map(({ def }) => `${def.scope.owner}/${def.scope.repo}`));
-  for (const repository of repositories)
-    list.push({
-      name: `github GET repo ${repository}`,
-      routeClass: 'gh-read',
-      api: 'github',
-      method: 'GET',
-      path: `/repos/${repository}`,
-      weight: 0.3
-    });
+  list.push(...repositoryRoutes(config.targets));
   return list;
 }
 
@@ -224,6 +191,12 @@ function outage(rng: Random): { fault: Fault; times: FaultRule['times'] } {
   };
 }
 
+/** A fault that suits the route: Cloudflare calls and the outage their own, GitHub calls as for service tokens. */
+function apiTokenFault(rng: Random, route: Route): { fault: Fault; times: FaultRule['times'] } {
+  if (route.api === 'cloudflare') return cloudflareFault(rng, route);
+  return route.name.includes('every') ? outage(rng) : faultFor(rng, route);
+}
+
 function targetStart(rng: Random, token: ApiTokenStart): ApiTargetStart {
   switch (token) {
     case 'missing':
@@ -290,12 +263,7 @@ export function apiTokenScenario(seed: number): ApiTokenScenarioConfig {
         : 'user';
   const mode = rng.chance(0.2) ? 'rotate' : 'auto';
   const count = rng.int(2, 5);
-  let defs = rng.shuffle(TARGET_POOL).slice(0, count);
-  if (defs.every((def) => def.scope.kind === defs[0]?.scope.kind)) {
-    const other = TARGET_POOL.find((def) => def.scope.kind !== defs[0]?.scope.kind) as TargetDef;
-    defs = [...defs.slice(0, -1), other];
-  }
-  const targets = defs.map((def, index) => {
+  const targets = pickTargets(rng, count).map((def, index) => {
     const start = targetStart(rng, token);
     // Running as 'deploy', the workflow's own secret (the first target) must hold a working value.
     if (runAs === 'self' && index === 0 && start !== 'current' && start !== 'older')
@@ -303,40 +271,17 @@ export function apiTokenScenario(seed: number): ApiTokenScenarioConfig {
     return { def, start };
   });
   const base = { strategy, owner, token, targets } as const;
-  const catalog = apiTokenRoutes(base);
-  const faultCount = rng.weighted([
-    [0, 2],
-    [1, 3.5],
-    [2, 2.5],
-    [3, 2]
-  ] as const);
-  const faults: PlannedFault[] = [];
-  for (let index = 0; index < faultCount; index++) {
-    const route = rng.weighted(catalog.map((candidate) => [candidate, candidate.weight] as const));
-    const { fault, times } =
-      route.api === 'cloudflare'
-        ? cloudflareFault(rng, route)
-        : route.name.includes('every')
-          ? outage(rng)
-          : faultFor(rng, route);
-    // The list comes up to three times (observe, before the create, after a lost create), verify two or more
-    // (cloudflare-api-token, then the new value), delete once per token to remove.
-    const nth = /GET list|GET verify|DELETE token|GET token/.test(route.name)
-      ? rng.weighted([
-          [1, 4],
-          [2, 2],
-          [3, 1]
-        ] as const)
-      : 1;
-    faults.push({
-      route: route.name,
-      routeClass: route.routeClass,
-      rule: { api: route.api, method: route.method, path: route.path, nth, times, fault }
-    });
-  }
+  // The list comes up to three times (observe, before the create, after a lost create), verify two or more
+  // (cloudflare-api-token, then the new value), delete once per token to remove.
+  const faults = planFaults(
+    rng,
+    apiTokenRoutes(base),
+    apiTokenFault,
+    /GET list|GET verify|DELETE token|GET token/
+  );
   // After the stage (the create, roll or renewal) come the verify, the writes and the deletes.
   const afterStage = count + 3;
-  const kill = rng.chance(0.3) ? { after: rng.int(0, afterStage), forward: rng.chance(0.5) } : undefined;
+  const kill = planKill(rng, 0.3, afterStage);
   return {
     kind: 'api-token',
     seed,

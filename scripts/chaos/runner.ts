@@ -6,11 +6,18 @@ import type { ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Fixture } from '../../emulator/fixture.ts';
 import { startEmulator, type Emulator } from '../../emulator/server.ts';
 import { runDist, visibleLog, type DistRun } from '../run-dist.ts';
-import { startProxy, type ArrivalDecision, type Exchange, type RecordingProxy } from './proxy.ts';
+import {
+  startProxy,
+  type ArrivalDecision,
+  type Exchange,
+  type ProxyHooks,
+  type RecordingProxy
+} from './proxy.ts';
 import type { ApiTokenScenarioConfig } from './api-token-scenario.ts';
-import { GRACE, type ScenarioConfig, type TargetStart } from './scenario.ts';
+import { GRACE, type KillPlan, type ScenarioConfig, type TargetStart } from './scenario.ts';
 import {
   ACCOUNT,
   CF_TOKEN,
@@ -87,8 +94,11 @@ export const TIMING_ENV = {
   ROTATOR_REQUEST_TIMEOUT_MS: '1500'
 };
 
-const DAY = 86_400_000;
-const iso = (ms: number): string => new Date(ms).toISOString();
+export const DAY = 86_400_000;
+export const iso = (ms: number): string => new Date(ms).toISOString();
+/** A short hash of a secret, to tell secrets apart in a report without showing any part of one. */
+export const shortHash = (value: string): string =>
+  createHash('sha256').update(value).digest('hex').slice(0, 8);
 const randomSecret = (tag: string, seed: number, index: number): string =>
   `seeded-${tag}-${seed.toString(36)}-${index}-${Math.random().toString(36).slice(2, 14)}`;
 
@@ -216,6 +226,46 @@ function issuingKind(exchange: Exchange, emu: Emulator): 'create' | 'rotate' | u
   return undefined;
 }
 
+/**
+ * Kills the action at the planned request, counted from the first change on Cloudflare (the stage: a create,
+ * rotate, roll or renewal, or a delete) on, so that the kill lands between the stage and the finish.
+ */
+export class KillSwitch {
+  killedAt: string | undefined;
+  child: ChildProcess | undefined;
+  #staged = false;
+  #sinceStage = 0;
+  readonly #plan: KillPlan | undefined;
+
+  constructor(plan: KillPlan | undefined) {
+    this.#plan = plan;
+  }
+
+  onArrival(exchange: Exchange): ArrivalDecision {
+    if (!this.#plan || this.killedAt !== undefined || exchange.api === 'other') return 'pass';
+    if (!this.#staged) {
+      if (exchange.api !== 'cloudflare' || exchange.method === 'GET') return 'pass';
+      this.#staged = true;
+    } else this.#sinceStage += 1;
+    if (this.#sinceStage !== this.#plan.after || !this.child) return 'pass';
+    this.killedAt = `${exchange.method} ${exchange.api} ${exchange.path} (${this.#plan.forward ? 'the request still reached the emulator' : 'the request never left'})`;
+    this.child.kill('SIGKILL');
+    return this.#plan.forward ? 'kill-and-forward' : 'kill-and-drop';
+  }
+}
+
+/** What watches one run of the action, request by request: the proxy's hooks and what they record. */
+export interface Watch extends ProxyHooks {
+  readonly kind: RunKind;
+  readonly exchanges: Exchange[];
+  readonly violations: Violation[];
+  readonly kill: KillSwitch;
+}
+
+/** "after PUT github /repos/… → 502": when a check between two requests found something. */
+export const afterExchange = (exchange: Exchange): string =>
+  `after ${exchange.method} ${exchange.api} ${exchange.path} → ${exchange.dropped ? 'dropped' : exchange.status}`;
+
 interface TargetStartState {
   readonly def: TargetDef;
   readonly holding: Holding;
@@ -223,7 +273,7 @@ interface TargetStartState {
   readonly onPreviousSecret: boolean;
 }
 
-class RunWatch {
+class RunWatch implements Watch {
   readonly exchanges: Exchange[] = [];
   readonly violations: Violation[] = [];
   readonly lockouts = new Map<string, { from: number; to: number | undefined }>();
@@ -231,17 +281,13 @@ class RunWatch {
   readonly start: TargetStartState[];
   /** The service token as the run found it. */
   readonly startToken: TokenView | undefined;
-  killedAt: string | undefined;
-  child: ChildProcess | undefined;
-  #staged = false;
-  #sinceStage = 0;
   readonly #lostAccess = new Set<string>();
 
   readonly kind: RunKind;
   readonly emu: Emulator;
   readonly config: ScenarioConfig;
   readonly secrets: Set<string>;
-  readonly kill: ScenarioConfig['kill'];
+  readonly kill: KillSwitch;
 
   constructor(
     kind: RunKind,
@@ -254,7 +300,7 @@ class RunWatch {
     this.emu = emu;
     this.config = config;
     this.secrets = secrets;
-    this.kill = kill;
+    this.kill = new KillSwitch(kill);
     const [token] = namedTokens(emu, config.zoneScope);
     this.startToken = token;
     this.start = config.targets.map(({ def }) => {
@@ -271,26 +317,15 @@ class RunWatch {
     this.exchanges.push(exchange);
     const issuing = issuingKind(exchange, this.emu);
     if (issuing) this.issued[issuing] += 1;
-    if (!this.kill || this.killedAt !== undefined || exchange.api === 'other') return 'pass';
-    // Counted from the first change on Cloudflare (stage: the renewal or the create/rotate) on, so the kill
-    // lands between stage and finish.
-    if (!this.#staged) {
-      if (exchange.api !== 'cloudflare' || exchange.method === 'GET') return 'pass';
-      this.#staged = true;
-    } else this.#sinceStage += 1;
-    if (this.#sinceStage !== this.kill.after || !this.child) return 'pass';
-    this.killedAt = `${exchange.method} ${exchange.api} ${exchange.path} (${this.kill.forward ? 'the request still reached the emulator' : 'the request never left'})`;
-    this.child.kill('SIGKILL');
-    return this.kill.forward ? 'kill-and-forward' : 'kill-and-drop';
+    // The stage here: the renewal or the create/rotate.
+    return this.kill.onArrival(exchange);
   }
 
   onServed(exchange: Exchange): void {
     const secret = (exchange.responseBody as { result?: { client_secret?: unknown } } | undefined)?.result
       ?.client_secret;
     if (typeof secret === 'string') this.secrets.add(secret);
-    this.checkAccess(
-      `after ${exchange.method} ${exchange.api} ${exchange.path} → ${exchange.dropped ? 'dropped' : exchange.status}`
-    );
+    this.checkAccess(afterExchange(exchange));
   }
 
   /** Invariant 1 between requests: a target that worked keeps working, unless the protocol itself ends its secret. */
@@ -322,7 +357,6 @@ class RunWatch {
 
 /** Names a secret by its role (and a short hash, never a part of it), e.g. "the previous secret #1a2b3c4d". */
 function describeHolding(held: Holding, token: TokenView | undefined): string {
-  const hash = (value: string): string => createHash('sha256').update(value).digest('hex').slice(0, 8);
   const id =
     held.clientId === undefined
       ? 'no client id'
@@ -333,10 +367,10 @@ function describeHolding(held: Holding, token: TokenView | undefined): string {
     held.clientSecret === undefined
       ? 'no secret'
       : held.clientSecret === token?.clientSecret
-        ? `the current secret #${hash(held.clientSecret)}`
+        ? `the current secret #${shortHash(held.clientSecret)}`
         : held.clientSecret === token?.previousClientSecret
-          ? `the previous secret #${hash(held.clientSecret)} (grace until ${token.previousClientSecretExpiresAt ?? '?'})`
-          : `another secret #${hash(held.clientSecret)}`;
+          ? `the previous secret #${shortHash(held.clientSecret)} (grace until ${token.previousClientSecretExpiresAt ?? '?'})`
+          : `another secret #${shortHash(held.clientSecret)}`;
   return `${id} and ${secret} (${held.works ? 'accepted' : 'not accepted'})`;
 }
 
@@ -404,7 +438,15 @@ function checkRunEnd(watch: RunWatch, run: DistRun): void {
   }
   if (kind === 'heal' && run.exitCode !== 0)
     add(3, `the healthy re-run exited ${run.exitCode ?? run.signal}`);
-  if (kind === 'again') {
+  checkAgainAndHang(watch, run);
+}
+
+/** The last checks at the end of any run: invariant 6 after the second healthy run, and a run that hung. */
+export function checkAgainAndHang(watch: Watch, run: DistRun): void {
+  const add = (invariant: Violation['invariant'], detail: string): void => {
+    watch.violations.push({ invariant, run: watch.kind, detail });
+  };
+  if (watch.kind === 'again') {
     const changes = watch.exchanges.filter((exchange) => exchange.method !== 'GET');
     if (run.exitCode !== 0 || run.outputs.result !== 'unchanged' || changes.length)
       add(
@@ -412,7 +454,7 @@ function checkRunEnd(watch: RunWatch, run: DistRun): void {
         `a second auto run right after a successful one exited ${run.exitCode ?? run.signal} with result '${run.outputs.result ?? ''}' and sent ${changes.map((c) => `${c.method} ${c.api} ${c.path}`).join(', ') || 'no change'}`
       );
   }
-  if (run.signal === 'SIGKILL' && watch.killedAt === undefined)
+  if (run.signal === 'SIGKILL' && watch.kill.killedAt === undefined)
     add('hang', `the run did not finish within ${RUN_TIMEOUT_MS / 1000} s and was killed`);
 }
 
@@ -457,16 +499,18 @@ export interface ScenarioOptions {
   readonly sabotage?: (exchange: Exchange, context: { emu: Emulator; proxyUrl: string }) => void;
 }
 
-async function runOnce(
-  kind: RunKind,
+/**
+ * Runs dist/index.js once with the watch on the proxy (and, in the faulty run, the sabotage), and waits until the
+ * emulator has answered every request it received.
+ */
+export async function runWatched(
   emu: Emulator,
   proxy: RecordingProxy,
-  config: ScenarioConfig,
-  secrets: Set<string>,
+  watch: Watch,
+  inputs: Record<string, string>,
   options: ScenarioOptions = {}
-): Promise<{ watch: RunWatch; run: DistRun; report: RunReport }> {
-  const watch = new RunWatch(kind, emu, config, secrets, kind === 'faulty' ? config.kill : undefined);
-  const { sabotage } = kind === 'faulty' ? options : {};
+): Promise<DistRun> {
+  const { sabotage } = watch.kind === 'faulty' ? options : {};
   proxy.setHooks({
     onArrival: (exchange) => {
       const decision = watch.onArrival(exchange);
@@ -476,25 +520,27 @@ async function runOnce(
     onServed: (exchange) => watch.onServed(exchange)
   });
   const run = await runDist({
-    inputs: inputs(config, proxy.url, kind === 'faulty' ? config.mode : 'auto'),
+    inputs,
     env: TIMING_ENV,
     timeoutMs: RUN_TIMEOUT_MS,
     onStart: (child) => {
-      watch.child = child;
+      watch.kill.child = child;
     }
   });
   // The emulator goes on with what it received (a delayed write, the request the kill interrupted).
   await proxy.idle();
   proxy.setHooks(undefined);
-  allTokenSecrets(emu, secrets);
-  checkRunEnd(watch, run);
-  const report: RunReport = {
-    kind,
+  return run;
+}
+
+export function runReport(watch: Watch, run: DistRun, allTargetsCurrent: boolean): RunReport {
+  return {
+    kind: watch.kind,
     exitCode: run.exitCode,
     signal: run.signal,
     result: run.outputs.result,
-    killedAt: watch.killedAt,
-    allTargetsCurrent: allCurrent(emu, config),
+    killedAt: watch.kill.killedAt,
+    allTargetsCurrent,
     error: run.stdout
       .split('\n')
       .findLast((line) => line.startsWith('::error::'))
@@ -506,7 +552,68 @@ async function runOnce(
         `${exchange.method} ${exchange.api} ${exchange.path} → ${exchange.killedHere ? 'KILL ' : ''}${exchange.dropped ? 'dropped' : exchange.status}`
     )
   };
-  return { watch, run, report };
+}
+
+/** Every violation the runs' watches found, then those of invariant 4 (secrets in what a runner shows or keeps). */
+export function allViolations(
+  done: ReadonlyArray<{ watch: Watch; run: DistRun }>,
+  secrets: ReadonlySet<string>
+): Violation[] {
+  return [
+    ...done.flatMap(({ watch }) => watch.violations),
+    ...checkLeaks(
+      done.map(({ watch, run }) => ({ kind: watch.kind, run })),
+      secrets
+    )
+  ];
+}
+
+/** Fault labels as the emulator logged them, one per faulted request. */
+export function firedFaults(emu: Emulator): string[] {
+  return emu
+    .requests()
+    .map((request) => request.fault)
+    .filter((fault): fault is string => fault !== undefined);
+}
+
+/** The healthy re-run ran, exited 0, and left nothing that breaks invariant 3. */
+export function healed(heal: { run: DistRun } | undefined, violations: readonly Violation[]): boolean {
+  return (
+    heal !== undefined &&
+    heal.run.exitCode === 0 &&
+    !violations.some((violation) => violation.invariant === 3)
+  );
+}
+
+/** A fresh emulator with the fixture behind a recording proxy, for one scenario; both are closed after it. */
+export async function inWorld<T>(
+  fixture: Fixture,
+  body: (emu: Emulator, proxy: RecordingProxy) => Promise<T>
+): Promise<T> {
+  const emu = await startEmulator({ fixture });
+  const proxy = await startProxy(emu.url);
+  try {
+    return await body(emu, proxy);
+  } finally {
+    await proxy.close();
+    await emu.close();
+  }
+}
+
+async function runOnce(
+  kind: RunKind,
+  emu: Emulator,
+  proxy: RecordingProxy,
+  config: ScenarioConfig,
+  secrets: Set<string>,
+  options: ScenarioOptions = {}
+): Promise<{ watch: RunWatch; run: DistRun; report: RunReport }> {
+  const watch = new RunWatch(kind, emu, config, secrets, kind === 'faulty' ? config.kill : undefined);
+  const mode = kind === 'faulty' ? config.mode : 'auto';
+  const run = await runWatched(emu, proxy, watch, inputs(config, proxy.url, mode), options);
+  allTokenSecrets(emu, secrets);
+  checkRunEnd(watch, run);
+  return { watch, run, report: runReport(watch, run, allCurrent(emu, config)) };
 }
 
 export async function runScenario(
@@ -514,9 +621,7 @@ export async function runScenario(
   options: ScenarioOptions = {}
 ): Promise<ScenarioReport> {
   const started = performance.now();
-  const emu = await startEmulator({ fixture: fixture() });
-  const proxy = await startProxy(emu.url);
-  try {
+  return inWorld(fixture(), async (emu, proxy) => {
     const secrets = new Set(seedWorld(emu, config));
     allTokenSecrets(emu, secrets);
     for (const planned of config.faults) emu.faults.add(planned.rule);
@@ -529,13 +634,7 @@ export async function runScenario(
     const again = heal.run.exitCode === 0 ? await runOnce('again', emu, proxy, config, secrets) : undefined;
 
     const done = [faulty, heal, ...(again ? [again] : [])];
-    const violations = [
-      ...done.flatMap(({ watch }) => watch.violations),
-      ...checkLeaks(
-        done.map(({ watch, run }) => ({ kind: watch.kind, run })),
-        secrets
-      )
-    ];
+    const violations = allViolations(done, secrets);
     const lockouts = done.flatMap(({ watch }) =>
       [...watch.lockouts.entries()].map(([target, window]) => ({
         run: watch.kind,
@@ -543,22 +642,15 @@ export async function runScenario(
         durationMs: window.to === undefined ? undefined : window.to - window.from
       }))
     );
-    const firedFaults = emu
-      .requests()
-      .map((request) => request.fault)
-      .filter((fault): fault is string => fault !== undefined);
     return {
       config,
       runs: done.map(({ report }) => report),
       violations,
       lockouts,
-      firedFaults,
-      killed: faulty.watch.killedAt !== undefined,
-      healed: heal.run.exitCode === 0 && !violations.some((violation) => violation.invariant === 3),
+      firedFaults: firedFaults(emu),
+      killed: faulty.watch.kill.killedAt !== undefined,
+      healed: healed(heal, violations),
       durationMs: performance.now() - started
     };
-  } finally {
-    await proxy.close();
-    await emu.close();
-  }
+  });
 }

@@ -79,7 +79,52 @@ export interface Route {
   readonly weight: number;
 }
 
-const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Text as a literal part of a RegExp. */
+export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The calls that write one secret into a target: list its secrets, read its public key, PUT the secret. */
+export function secretRoutes(def: TargetDef, name: string): Route[] {
+  const where = def.line;
+  return [
+    {
+      name: `github GET secrets ${where}`,
+      routeClass: 'gh-read',
+      api: 'github',
+      method: 'GET',
+      path: def.secretsPath,
+      weight: 0.5
+    },
+    {
+      name: `github GET public-key ${where}`,
+      routeClass: 'gh-read',
+      api: 'github',
+      method: 'GET',
+      path: `${def.secretsPath}/public-key`,
+      weight: 0.5
+    },
+    {
+      name: `github PUT ${where} ${name}`,
+      routeClass: 'gh-write',
+      api: 'github',
+      method: 'PUT',
+      path: `${def.secretsPath}/${name}`,
+      weight: 3
+    }
+  ];
+}
+
+/** One read of each repository the targets belong to. */
+export function repositoryRoutes(targets: ReadonlyArray<{ readonly def: TargetDef }>): Route[] {
+  const repositories = new Set(targets.map(({ def }) => `${def.scope.owner}/${def.scope.repo}`));
+  return [...repositories].map((repository): Route => ({
+    name: `github GET repo ${repository}`,
+    routeClass: 'gh-read',
+    api: 'github',
+    method: 'GET',
+    path: `/repos/${repository}`,
+    weight: 0.3
+  }));
+}
 
 /** The calls the action makes in this configuration, weighted towards the ones that change something. */
 export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs' | 'seed'>): Route[] {
@@ -99,7 +144,7 @@ export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs
       routeClass: 'cf-read',
       api: 'cloudflare',
       method: 'GET',
-      path: new RegExp(`^${escape(tokens)}/[^/]+$`),
+      path: new RegExp(`^${escapeRegExp(tokens)}/[^/]+$`),
       weight: 1
     },
     {
@@ -115,7 +160,7 @@ export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs
       routeClass: 'cf-write',
       api: 'cloudflare',
       method: 'PUT',
-      path: new RegExp(`^${escape(tokens)}/[^/]+$`),
+      path: new RegExp(`^${escapeRegExp(tokens)}/[^/]+$`),
       weight: 6
     }
   ];
@@ -134,7 +179,7 @@ export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs
       routeClass: 'cf-write',
       api: 'cloudflare',
       method: 'POST',
-      path: new RegExp(`^${escape(tokens)}/[^/]+/rotate$`),
+      path: new RegExp(`^${escapeRegExp(tokens)}/[^/]+/rotate$`),
       weight: 6
     });
   if (config.verify)
@@ -148,32 +193,7 @@ export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs
     });
   for (const { def } of config.targets) {
     const where = def.line;
-    list.push(
-      {
-        name: `github GET secrets ${where}`,
-        routeClass: 'gh-read',
-        api: 'github',
-        method: 'GET',
-        path: def.secretsPath,
-        weight: 0.5
-      },
-      {
-        name: `github GET public-key ${where}`,
-        routeClass: 'gh-read',
-        api: 'github',
-        method: 'GET',
-        path: `${def.secretsPath}/public-key`,
-        weight: 0.5
-      },
-      {
-        name: `github PUT ${where} ${CLIENT_SECRET_NAME}`,
-        routeClass: 'gh-write',
-        api: 'github',
-        method: 'PUT',
-        path: `${def.secretsPath}/${CLIENT_SECRET_NAME}`,
-        weight: 3
-      }
-    );
+    list.push(...secretRoutes(def, CLIENT_SECRET_NAME));
     if (config.clientIdAsVariable) {
       list.push(
         {
@@ -212,16 +232,7 @@ export function routes(config: Omit<ScenarioConfig, 'faults' | 'kill' | 'pauseMs
       });
     }
   }
-  const repositories = new Set(config.targets.map(({ def }) => `${def.scope.owner}/${def.scope.repo}`));
-  for (const repository of repositories)
-    list.push({
-      name: `github GET repo ${repository}`,
-      routeClass: 'gh-read',
-      api: 'github',
-      method: 'GET',
-      path: `/repos/${repository}`,
-      weight: 0.3
-    });
+  list.push(...repositoryRoutes(config.targets));
   return list;
 }
 
@@ -306,6 +317,57 @@ export function faultFor(rng: Random, route: Route): { fault: Fault; times: Faul
   }
 }
 
+/** `count` targets of TARGET_POOL in random order, always a mix of repository and environment targets. */
+export function pickTargets(rng: Random, count: number): TargetDef[] {
+  const defs = rng.shuffle(TARGET_POOL).slice(0, count);
+  if (defs.every((def) => def.scope.kind === defs[0]?.scope.kind)) {
+    const other = TARGET_POOL.find((def) => def.scope.kind !== defs[0]?.scope.kind) as TargetDef;
+    return [...defs.slice(0, -1), other];
+  }
+  return defs;
+}
+
+/**
+ * Up to three faults on routes of the catalog (picked by weight), each from `faultOf`; a route whose name matches
+ * `repeated` (a call that can come more than once in a run) may be faulted at its 2nd or 3rd call instead.
+ */
+export function planFaults(
+  rng: Random,
+  catalog: readonly Route[],
+  faultOf: (rng: Random, route: Route) => { fault: Fault; times: FaultRule['times'] },
+  repeated: RegExp
+): PlannedFault[] {
+  const faultCount = rng.weighted([
+    [0, 2],
+    [1, 3.5],
+    [2, 2.5],
+    [3, 2]
+  ] as const);
+  const faults: PlannedFault[] = [];
+  for (let index = 0; index < faultCount; index++) {
+    const route = rng.weighted(catalog.map((candidate) => [candidate, candidate.weight] as const));
+    const { fault, times } = faultOf(rng, route);
+    const nth = repeated.test(route.name)
+      ? rng.weighted([
+          [1, 4],
+          [2, 2],
+          [3, 1]
+        ] as const)
+      : 1;
+    faults.push({
+      route: route.name,
+      routeClass: route.routeClass,
+      rule: { api: route.api, method: route.method, path: route.path, nth, times, fault }
+    });
+  }
+  return faults;
+}
+
+/** With probability `chance`, a kill at one of the first `afterStage` requests after the stage (or at the stage). */
+export function planKill(rng: Random, chance: number, afterStage: number): KillPlan | undefined {
+  return rng.chance(chance) ? { after: rng.int(0, afterStage), forward: rng.chance(0.5) } : undefined;
+}
+
 function targetStart(rng: Random, token: TokenStart): TargetStart {
   switch (token) {
     case 'missing':
@@ -347,13 +409,7 @@ export function scenario(seed: number): ScenarioConfig {
   const zoneScope = rng.chance(0.25);
   const mode = rng.chance(0.2) ? 'rotate' : 'auto';
   const count = rng.int(2, 6);
-  let defs = rng.shuffle(TARGET_POOL).slice(0, count);
-  // Always a mix of repository and environment targets.
-  if (defs.every((def) => def.scope.kind === defs[0]?.scope.kind)) {
-    const other = TARGET_POOL.find((def) => def.scope.kind !== defs[0]?.scope.kind) as TargetDef;
-    defs = [...defs.slice(0, -1), other];
-  }
-  const targets = defs.map((def) => ({ def, start: targetStart(rng, token) }));
+  const targets = pickTargets(rng, count).map((def) => ({ def, start: targetStart(rng, token) }));
   const base = {
     zoneScope,
     mode,
@@ -363,36 +419,13 @@ export function scenario(seed: number): ScenarioConfig {
     revokePrevious: rng.chance(0.3),
     clientIdAsVariable: rng.chance(0.15)
   } as const;
-  const catalog = routes(base);
-  const faultCount = rng.weighted([
-    [0, 2],
-    [1, 3.5],
-    [2, 2.5],
-    [3, 2]
-  ] as const);
-  const faults: PlannedFault[] = [];
-  for (let index = 0; index < faultCount; index++) {
-    const route = rng.weighted(catalog.map((candidate) => [candidate, candidate.weight] as const));
-    const { fault, times } = faultFor(rng, route);
-    // Most calls happen once per run; the PUT of the token (renew, version bump, finish), the client id (probe,
-    // then write), the token list and the token (before the rotate, and to read back a lost one) can come again.
-    const nth = /PUT token|CF_ACCESS_CLIENT_ID|GET list|GET token/.test(route.name)
-      ? rng.weighted([
-          [1, 4],
-          [2, 2],
-          [3, 1]
-        ] as const)
-      : 1;
-    faults.push({
-      route: route.name,
-      routeClass: route.routeClass,
-      rule: { api: route.api, method: route.method, path: route.path, nth, times, fault }
-    });
-  }
+  // Most calls happen once per run; the PUT of the token (renew, version bump, finish), the client id (probe,
+  // then write), the token list and the token (before the rotate, and to read back a lost one) can come again.
+  const faults = planFaults(rng, routes(base), faultFor, /PUT token|CF_ACCESS_CLIENT_ID|GET list|GET token/);
   // After the stage (renewal, create/rotate) come the writes (the secret, and the client id where it changes),
   // verify-url and the finish.
   const afterStage = count + (token === 'missing' ? count : 0) + (base.verify ? 1 : 0) + 2;
-  const kill = rng.chance(0.25) ? { after: rng.int(0, afterStage), forward: rng.chance(0.5) } : undefined;
+  const kill = planKill(rng, 0.25, afterStage);
   return { seed, ...base, faults, kill, pauseMs: rng.int(30_000, 90_000) };
 }
 
