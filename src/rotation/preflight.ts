@@ -29,6 +29,17 @@ function refuseUselessRotation(plan: Plan, archived: ReadonlySet<SecretTarget>):
   );
 }
 
+/** Targets in archived repositories are never written: reported as failed, with a warning saying why. */
+export function markArchived(archived: ReadonlySet<SecretTarget>, record: RunRecord): void {
+  for (const target of archived) {
+    const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
+    if (outcome) outcome.clientSecret = outcome.clientId = ARCHIVED;
+    core.warning(
+      `${target.label}: the repository is archived (read-only), so it is left out. Remove it from targets.`
+    );
+  }
+}
+
 /** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
 export function ownerOf(target: SecretTarget): string {
   return ('org' in target.target ? target.target.org : target.target.owner).toLowerCase();
@@ -95,13 +106,7 @@ export async function preflight(
     plan.writes.some((write) => write.target === target.target)
   );
   const archived = await findArchived(writing, (owner, repo) => ports.isArchived(owner, repo));
-  for (const target of archived) {
-    const outcome = record.outcomes.find((candidate) => candidate.label === target.label);
-    if (outcome) outcome.clientSecret = outcome.clientId = ARCHIVED;
-    core.warning(
-      `${target.label}: the repository is archived (read-only), so it is left out. Remove it from targets.`
-    );
-  }
+  markArchived(archived, record);
   refuseUselessRotation(plan, archived);
   const open = writing.filter((target) => !archived.has(target));
   await prepareWrites(open, [names.clientSecret, names.clientId]);
