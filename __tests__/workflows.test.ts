@@ -151,6 +151,7 @@ describe('workflows', () => {
         'release.yml',
         'codeql.yml',
         'rotate.yml',
+        'example-api-token-rotation.yml',
         'example-call-reusable.yml',
         'example-expiry-watch.yml',
         'example-manual-rotation.yml',
@@ -286,6 +287,10 @@ describe('rotate.yml, the reusable workflow', () => {
   it('offers the inputs a caller needs', () => {
     expect(Object.keys(inputs).sort()).toEqual(
       [
+        'credential',
+        'api-token-policy',
+        'api-token-secret-name',
+        'strategy',
         'token-name',
         'account-id',
         'zone-id',
