@@ -344,16 +344,22 @@ async function coldStart(samples: number): Promise<ColdStart> {
 
 const mib = (kib: number | undefined): string => (kib === undefined ? '-' : `${(kib / 1024).toFixed(0)} MiB`);
 
+/** Every GitHub call of a run, whatever its kind. */
+function githubCalls(calls: ScenarioResult['calls']): number {
+  return (
+    calls['gh.publicKey'] +
+    calls['gh.secretList'] +
+    calls['gh.repository'] +
+    calls['gh.variables'] +
+    calls['gh.secretWrite'] +
+    calls['gh.other']
+  );
+}
+
 function callsTable(results: readonly ScenarioResult[]): string {
   const rows: Cell[][] = results.map((result) => {
     const { calls } = result;
-    const github =
-      calls['gh.publicKey'] +
-      calls['gh.secretList'] +
-      calls['gh.repository'] +
-      calls['gh.variables'] +
-      calls['gh.secretWrite'] +
-      calls['gh.other'];
+    const github = githubCalls(calls);
     const minimum = result.measured.changedScopes + result.measured.changedSecrets;
     return [
       result.label,
@@ -426,13 +432,7 @@ function apiCallsTable(results: readonly ApiScenarioResult[]): string {
     const cfKinds = API_CF_COLUMNS.flatMap(([, kinds]) => kinds);
     const cf = sum(cfKinds, calls);
     const cfMin = sum(cfKinds, cfMinimum);
-    const github =
-      calls['gh.publicKey'] +
-      calls['gh.secretList'] +
-      calls['gh.repository'] +
-      calls['gh.variables'] +
-      calls['gh.secretWrite'] +
-      calls['gh.other'];
+    const github = githubCalls(calls);
     const ghMin = result.measured.changedScopes + result.measured.changedSecrets;
     return [
       result.label,
