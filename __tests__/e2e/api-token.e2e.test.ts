@@ -609,6 +609,49 @@ describe('the token that runs the action rotates itself', () => {
     expect(mutations(emu)).toEqual([]);
   });
 
+  it('replace, account-owned: the new token (cfat_) may delete the old one, which goes last', async () => {
+    const old = seedDeployed('deploy', {
+      owner: 'account',
+      account: ACCOUNT,
+      policies: [
+        {
+          effect: 'allow',
+          permission_groups: [{ name: 'Account API Tokens Write' }, { name: 'DNS Write' }],
+          resources: { [ACCOUNT_KEY]: '*' }
+        }
+      ]
+    });
+    const result = await runApiToken({
+      'cloudflare-api-token': old.value,
+      'account-id': ACCOUNT,
+      'token-name': 'deploy',
+      mode: 'rotate'
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs.result).toBe('replaced');
+    const id = result.outputs['token-id'] ?? '';
+    expect(held(WEB)).toMatch(/^cfat_/);
+    expect(emu.cloudflare.apiTokenAuthenticates(old.value)).toBe(false);
+    expectTokens(id);
+    expectHeldBy(id);
+    expect(
+      emu
+        .requests()
+        .filter((request) => request.api === 'cloudflare')
+        .at(-1)
+    ).toMatchObject({ method: 'DELETE', path: `/accounts/${ACCOUNT}/tokens/${old.id}`, status: 200 });
+    expectNoValueLeaked(result);
+
+    emu.resetRequests();
+    const again = await runApiToken({
+      'cloudflare-api-token': held(WEB) ?? '',
+      'account-id': ACCOUNT,
+      'token-name': 'deploy'
+    });
+    expect(again.outputs.result).toBe('unchanged');
+    expect(mutations(emu)).toEqual([]);
+  });
+
   it('roll: the value is rolled, the run goes on with the new one', async () => {
     const old = seedDeploy();
     const result = await runApiToken({
