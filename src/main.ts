@@ -58,12 +58,14 @@ function serviceTokenPorts(settings: Settings): RotationPorts {
 /** Wires the real adapters for an API token, owned by the account in account-id or by the user. */
 function apiTokenPorts(settings: Settings): ApiTokenPorts {
   const scope = settings.scope;
+  const connectWith = connect(settings);
   const apiTokens = new CloudflareApiTokens(
-    connect(settings),
+    connectWith,
     settings.cloudflareApiToken,
     scope.kind === 'account' ? { kind: 'account', accountId: scope.id } : { kind: 'user' }
   );
-  const cloudflare = connect(settings)(settings.cloudflareApiToken);
+  // Its own client: after a roll of the token that runs the action, the store moves to the new value.
+  const cloudflare = connectWith(settings.cloudflareApiToken);
   return {
     ...githubPorts(settings),
     checkApiToken: () => checkApiToken(cloudflare, scope),

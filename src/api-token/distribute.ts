@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import { writeSecret } from '../rotation/distribute.js';
-import type { RunRecord, TargetOutcome } from '../rotation/record.js';
+import { failedStatus, type RunRecord, type TargetOutcome } from '../rotation/record.js';
 import type { Target } from '../settings/targets.js';
 import type { ApiTokenPorts } from './ports.js';
 
@@ -42,9 +42,9 @@ export function mayHaveLanded(
   return writing
     .filter((target) => !written.has(target.target))
     .filter((target) => {
-      const status = record.outcomes.find((outcome) => outcome.label === target.label)?.clientSecret ?? '';
-      const code = Number(/^failed: (\d{3}) /.exec(status)?.[1]);
-      return !(code >= 400 && code < 500 && code !== 408 && code !== 429);
+      const status = record.outcomes.find((outcome) => outcome.label === target.label)?.clientSecret;
+      const code = status === undefined ? undefined : failedStatus(status);
+      return code === undefined || code < 400 || code >= 500 || code === 408 || code === 429;
     })
     .map((target) => target.target);
 }

@@ -1,6 +1,6 @@
-import * as core from '@actions/core';
 import { CleanupError, DistributionError, errorMessage } from '../errors.js';
-import { ARCHIVED, failedOutcomes, type RunRecord } from '../rotation/record.js';
+import { archivedAdvice, failedTargetList } from '../rotation/finish.js';
+import { failedOutcomes, logStep, type RunRecord } from '../rotation/record.js';
 import type { Target } from '../settings/targets.js';
 import type { ApiTokenState } from './model.js';
 import { tokensToDelete, type ApiTokenPlan } from './plan.js';
@@ -51,20 +51,20 @@ export async function cleanUp(input: CleanupInput, ports: ApiTokenPorts, record:
     try {
       await ports.apiTokens.delete(token);
       const why = token.id === issued?.id ? 'no target received it' : 'no target holds it any more';
-      record.steps.push(
+      logStep(
+        record,
         `Deleted API token ${token.id} (issued ${token.issuedOn.toISOString()}): ${why}${token.id === input.runningId ? '; it was cloudflare-api-token, deleted last' : ''}.`
       );
-      core.info(record.steps.at(-1) as string);
     } catch (error) {
       failures.push(`${token.id} (${errorMessage(error)})`);
     }
   }
   const kept = family.filter((token) => token.id !== inUse?.id && !doomed.includes(token));
   if (kept.length) {
-    record.steps.push(
+    logStep(
+      record,
       `Kept API token(s) ${kept.map((token) => token.id).join(', ')}: targets that were not written still hold them.`
     );
-    core.info(record.steps.at(-1) as string);
   }
   if (failures.length) {
     throw new CleanupError(
@@ -76,16 +76,9 @@ export async function cleanUp(input: CleanupInput, ports: ApiTokenPorts, record:
 
 /** The run's failure when targets were not written: each named, with what it holds now. */
 export function apiTokenDistributionError(record: RunRecord, rolled: boolean): DistributionError {
-  const failed = failedOutcomes(record);
-  const list = failed
-    .map((outcome) => `${outcome.label} (${outcome.clientSecret.replace(/^failed: /, '')})`)
-    .join(', ');
-  const archived = failed.some((outcome) => outcome.clientSecret === ARCHIVED)
-    ? 'Remove archived repositories from targets. '
-    : '';
   return new DistributionError(
-    `${failed.length} of ${record.outcomes.length} target(s) did not receive the new API token: ${list}.`,
-    archived +
+    `${failedOutcomes(record).length} of ${record.outcomes.length} target(s) did not receive the new API token: ${failedTargetList(record)}.`,
+    archivedAdvice(record) +
       (rolled
         ? 'Their value was rolled away and no longer works (strategy roll): fix the cause and re-run now.'
         : 'They keep the token they held, which was kept and still works: fix the cause and re-run (mode auto replaces the token again, writes every target, then deletes the older tokens).')

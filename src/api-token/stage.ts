@@ -1,16 +1,10 @@
-import * as core from '@actions/core';
 import { ConcurrentRotationError, VerificationError, errorMessage } from '../errors.js';
-import type { RunRecord } from '../rotation/record.js';
+import { logStep, type RunRecord } from '../rotation/record.js';
 import type { Settings } from '../settings/settings.js';
 import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from './model.js';
 import type { ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';
 import { expiryFrom } from './spec.js';
-
-function step(record: RunRecord, text: string): void {
-  record.steps.push(text);
-  core.info(text);
-}
 
 /**
  * Re-reads the tokens with the name just before creating one: another run that created or deleted one
@@ -68,7 +62,7 @@ async function discard(issued: IssuedApiToken, problem: string, ports: ApiTokenP
   } catch (error) {
     cleanup = `Deleting it failed too (${errorMessage(error)}); nothing was written, and the next run deletes it.`;
   }
-  step(record, `The new API token ${issued.token.id} did not verify: ${problem}. ${cleanup}`);
+  logStep(record, `The new API token ${issued.token.id} did not verify: ${problem}. ${cleanup}`);
   return new VerificationError(
     `The new API token '${issued.token.name}' (${issued.token.id}) does not work from this runner (${problem}). ${cleanup}`,
     "Check the token's condition.request_ip (it must allow the runner's address), not_before and expires_on, and that cloudflare-api-token may create tokens with these permissions."
@@ -91,13 +85,13 @@ export async function createToken(
 ): Promise<Staged> {
   const known = await assertFamilyUnchanged(spec.name, observed, ports);
   const issued = await ports.apiTokens.create(spec, known);
-  step(
+  logStep(
     record,
     `Created API token '${issued.token.name}' (${issued.token.id})${spec.expiresOn ? `, valid until ${spec.expiresOn.toISOString()}` : ''}.`
   );
   const problem = await verifyValue(issued, settings, ports);
   if (problem !== undefined) throw await discard(issued, problem, ports, record);
-  step(record, 'Cloudflare accepts the new value (token verify), so it can be written.');
+  logStep(record, 'Cloudflare accepts the new value (token verify), so it can be written.');
   return { issued, verification: undefined };
 }
 
@@ -116,13 +110,13 @@ export async function rollToken(
   if (plan.renew) {
     token = await ports.apiTokens.renew(token, expiryFrom(settings.duration, ports.now()));
     record.apiToken = token;
-    step(record, `Renewed '${token.name}' for ${settings.duration.text}.`);
+    logStep(record, `Renewed '${token.name}' for ${settings.duration.text}.`);
   }
   const { value } = await ports.apiTokens.roll(token, token.id === runningId);
   record.staged = true;
-  step(record, `Rolled the value of '${token.name}' (${token.id}); the old value no longer works.`);
+  logStep(record, `Rolled the value of '${token.name}' (${token.id}); the old value no longer works.`);
   if (token.id === runningId) {
-    step(record, 'cloudflare-api-token was the rolled token: the rest of the run uses the new value.');
+    logStep(record, 'cloudflare-api-token was the rolled token: the rest of the run uses the new value.');
   }
   // Written before anything else: every consumer is without a working value until its secret is.
   return { issued: { token, value }, verification: undefined };
@@ -145,10 +139,10 @@ export async function checkRolledValue(
   record.apiToken = issued.token;
   const problem = await verifyValue(issued, settings, ports);
   if (problem === undefined) {
-    step(record, 'Cloudflare accepts the rolled value (token verify).');
+    logStep(record, 'Cloudflare accepts the rolled value (token verify).');
     return { issued, verification: undefined };
   }
-  step(record, `The rolled value did not verify (${problem}).`);
+  logStep(record, `The rolled value did not verify (${problem}).`);
   return {
     issued,
     verification: new VerificationError(

@@ -4,8 +4,8 @@ import { PermissionError } from '../errors.js';
 import { githubHint, githubReason } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import { writeSecret } from '../rotation/distribute.js';
-import { ownerOf } from '../rotation/preflight.js';
-import type { RunRecord } from '../rotation/record.js';
+import { firstPerOwner } from '../rotation/preflight.js';
+import { failedStatus, logStep, type RunRecord } from '../rotation/record.js';
 import type { ApiTokenPorts } from './ports.js';
 
 /** The probe's own secret, written and deleted again; no workflow reads it. */
@@ -22,16 +22,14 @@ export async function probeWriteAccess(
   ports: ApiTokenPorts,
   record: RunRecord
 ): Promise<void> {
-  const probes = new Map<string, SecretTarget>();
-  for (const target of targets) if (!probes.has(ownerOf(target))) probes.set(ownerOf(target), target);
-  for (const target of probes.values()) {
+  const probes = firstPerOwner(targets);
+  for (const target of probes) {
     const key = keys.get(target.keyScope) as PublicKey;
     const status = await writeSecret(target, WRITE_PROBE_SECRET, randomBytes(16).toString('hex'), key, ports);
     if (status.startsWith('failed')) {
-      const code = Number(/^failed: (\d{3})/.exec(status)?.[1]);
       throw new PermissionError(
         `github-token could not write a secret to ${target.label} (${status.slice('failed: '.length)}), so the token was not rolled.`,
-        githubHint(code || undefined, target.label)
+        githubHint(failedStatus(status), target.label)
       );
     }
     try {
@@ -42,8 +40,8 @@ export async function probeWriteAccess(
       );
     }
   }
-  record.steps.push(
-    `github-token can write: a probe secret was written and deleted again in ${probes.size} target(s), one per owner, before rolling.`
+  logStep(
+    record,
+    `github-token can write: a probe secret was written and deleted again in ${probes.length} target(s), one per owner, before rolling.`
   );
-  core.info(record.steps.at(-1) as string);
 }

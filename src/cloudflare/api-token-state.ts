@@ -1,11 +1,6 @@
 import type { ApiTokenConditionJson, ApiTokenPolicyJson, ApiTokenState } from '../api-token/model.js';
 import { CloudflareApiError } from '../errors.js';
-
-function date(value: unknown): Date | undefined {
-  if (typeof value !== 'string' || !value) return undefined;
-  const parsed = new Date(value);
-  return Number.isNaN(parsed.getTime()) ? undefined : parsed;
-}
+import { date } from './token-state.js';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,8 @@
 import { CloudflareApiError } from '../errors.js';
 import type { TokenState } from '../model.js';
 
-function date(value: unknown): Date | undefined {
+/** A timestamp from the API, or undefined when it is missing or not a date. */
+export function date(value: unknown): Date | undefined {
   if (typeof value !== 'string' || !value) return undefined;
   const parsed = new Date(value);
   return Number.isNaN(parsed.getTime()) ? undefined : parsed;

@@ -4,7 +4,7 @@ import type { TokenState } from '../model.js';
 import { lastRotation } from '../plan.js';
 import type { Settings } from '../settings/settings.js';
 import type { RotationPorts } from './ports.js';
-import { ARCHIVED, failedOutcomes, type RunRecord } from './record.js';
+import { ARCHIVED, failedOutcomes, logStep, type RunRecord } from './record.js';
 
 /**
  * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),
@@ -19,10 +19,7 @@ export async function revokePrevious(
   const rotatedAt = lastRotation(token);
   record.token = await ports.tokens.update(token, { previousSecretExpiresAt: rotatedAt });
   record.previousSecretValidUntil = rotatedAt;
-  record.steps.push(
-    "Every target holds the new secret: ended the previous secret's grace (revoke-previous)."
-  );
-  core.info(record.steps.at(-1) as string);
+  logStep(record, "Every target holds the new secret: ended the previous secret's grace (revoke-previous).");
 }
 
 /**
@@ -46,10 +43,10 @@ export async function extendGrace(
   try {
     record.token = await ports.tokens.update(token, { previousSecretExpiresAt: validUntil });
     record.previousSecretValidUntil = validUntil;
-    record.steps.push(
+    logStep(
+      record,
       `Extended the previous secret's grace to ${validUntil.toISOString()} so targets not yet written keep working.`
     );
-    core.info(record.steps.at(-1) as string);
   } catch (error) {
     // The run is failing already; say what this means rather than hide the first failure.
     record.steps.push(
@@ -59,9 +56,14 @@ export async function extendGrace(
   }
 }
 
-function whatToDo(record: RunRecord, now: Date): string {
+/** The first thing to do when archived repositories are among the targets that were not written. */
+export function archivedAdvice(record: RunRecord): string {
   const archived = failedOutcomes(record).some((outcome) => outcome.clientSecret === ARCHIVED);
-  return (archived ? 'Remove archived repositories from targets. ' : '') + whatToDoAboutTheRest(record, now);
+  return archived ? 'Remove archived repositories from targets. ' : '';
+}
+
+function whatToDo(record: RunRecord, now: Date): string {
+  return archivedAdvice(record) + whatToDoAboutTheRest(record, now);
 }
 
 function whatToDoAboutTheRest(record: RunRecord, now: Date): string {
@@ -73,18 +75,21 @@ function whatToDoAboutTheRest(record: RunRecord, now: Date): string {
   return `Each keeps what it held; the previous secret works until ${until.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`;
 }
 
-/** The run's failure when targets were not written: each named with its reason. */
-export function distributionError(record: RunRecord, now: Date): DistributionError {
-  const failed = failedOutcomes(record);
+/** Each target that was not written, with its reason: `octo/web (403 Forbidden), octo/api (...)`. */
+export function failedTargetList(record: RunRecord): string {
   const reason = (status: string): string => status.replace(/^failed: /, '');
-  const list = failed
+  return failedOutcomes(record)
     .map(
       (outcome) =>
         `${outcome.label} (${reason(outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId)})`
     )
     .join(', ');
+}
+
+/** The run's failure when targets were not written: each named with its reason. */
+export function distributionError(record: RunRecord, now: Date): DistributionError {
   return new DistributionError(
-    `${failed.length} of ${record.outcomes.length} target(s) did not receive the new secret: ${list}.`,
+    `${failedOutcomes(record).length} of ${record.outcomes.length} target(s) did not receive the new secret: ${failedTargetList(record)}.`,
     whatToDo(record, now)
   );
 }
@@ -111,8 +116,7 @@ export async function finish(
     if (!failed && !input.verification) {
       if (settings.revokePrevious && input.rotated) await revokePrevious(input.token, ports, record);
       else {
-        record.steps.push('Every target holds the new secret.');
-        core.info(record.steps.at(-1) as string);
+        logStep(record, 'Every target holds the new secret.');
       }
     } else if (input.rotated) {
       await extendGrace(record.token ?? input.token, settings, ports, record);

@@ -7,7 +7,7 @@ import type { TargetState, TokenState } from '../model.js';
 import type { Plan, PlannedWrite } from '../plan.js';
 import { findArchived, prepareWrites, readPublicKeys, type SecretNames } from './observe.js';
 import type { RotationPorts } from './ports.js';
-import { ARCHIVED, type RunRecord, type TargetOutcome } from './record.js';
+import { ARCHIVED, failedStatus, type RunRecord, type TargetOutcome } from './record.js';
 import { writeClientId } from './distribute.js';
 
 export interface Preflight {
@@ -40,9 +40,15 @@ export function markArchived(archived: ReadonlySet<SecretTarget>, record: RunRec
   }
 }
 
-/** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
-export function ownerOf(target: SecretTarget): string {
+function ownerOf(target: SecretTarget): string {
   return ('org' in target.target ? target.target.org : target.target.owner).toLowerCase();
+}
+
+/** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
+export function firstPerOwner(targets: readonly SecretTarget[]): SecretTarget[] {
+  const probes = new Map<string, SecretTarget>();
+  for (const target of targets) if (!probes.has(ownerOf(target))) probes.set(ownerOf(target), target);
+  return [...probes.values()];
 }
 
 /**
@@ -60,9 +66,8 @@ async function probeWriteAccess(
   outcomes: readonly TargetOutcome[],
   steps: string[]
 ): Promise<Set<SecretTarget>> {
-  const probes = new Map<string, SecretTarget>();
-  for (const target of targets) if (!probes.has(ownerOf(target))) probes.set(ownerOf(target), target);
-  for (const target of probes.values()) {
+  const probes = firstPerOwner(targets);
+  for (const target of probes) {
     const state = states.find((candidate) => candidate.target === target.target);
     const status = await writeClientId(
       target,
@@ -73,20 +78,19 @@ async function probeWriteAccess(
       ports
     );
     if (status.startsWith('failed')) {
-      const code = Number(/^failed: (\d{3})/.exec(status)?.[1]);
       throw new PermissionError(
         `github-token could not write ${names.clientId} to ${target.label} (${status.slice('failed: '.length)}), so the token was not rotated.`,
-        githubHint(code || undefined, target.label)
+        githubHint(failedStatus(status), target.label)
       );
     }
     const outcome = outcomes.find((candidate) => candidate.label === target.label);
     if (outcome) outcome.clientId = status;
   }
   steps.push(
-    `github-token can write: the unchanged client id was rewritten in ${probes.size} target(s), one per owner, before rotating.`
+    `github-token can write: the unchanged client id was rewritten in ${probes.length} target(s), one per owner, before rotating.`
   );
   core.info(steps.at(-1) as string);
-  return new Set(probes.values());
+  return new Set(probes);
 }
 
 /**

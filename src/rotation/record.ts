@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import type { ApiTokenState } from '../api-token/model.js';
 import type { Result, TokenState, WriteStatus } from '../model.js';
 import type { Target } from '../settings/targets.js';
@@ -64,4 +65,16 @@ export function failedOutcomes(record: RunRecord): TargetOutcome[] {
       outcome.clientSecret.startsWith('failed') ||
       outcome.clientId === 'skipped'
   );
+}
+
+/** Records a step for the summary and prints it in the log. */
+export function logStep(record: RunRecord, text: string): void {
+  record.steps.push(text);
+  core.info(text);
+}
+
+/** The HTTP status of a failed write (`failed: 403 Forbidden`), when the failure had one. */
+export function failedStatus(status: WriteStatus): number | undefined {
+  const code = /^failed: (\d{3})\b/.exec(status)?.[1];
+  return code === undefined ? undefined : Number(code);
 }

@@ -1,10 +1,9 @@
-import * as core from '@actions/core';
 import { ConcurrentRotationError } from '../errors.js';
 import type { IssuedCredential, TokenState } from '../model.js';
 import { lastRotation, type Plan } from '../plan.js';
 import type { Settings } from '../settings/settings.js';
 import type { RotationPorts } from './ports.js';
-import type { RunRecord } from './record.js';
+import { logStep, type RunRecord } from './record.js';
 
 /** Aborts when another run rotated the token after this run observed it: writing now would mix secrets. */
 async function assertUnchanged(observed: TokenState, ports: RotationPorts): Promise<TokenState> {
@@ -51,8 +50,7 @@ export async function stage(
     record.token = issued.token;
     record.issuedSecret = issued.clientSecret;
     record.staged = true;
-    record.steps.push(`Created service token '${issued.token.name}' (${issued.token.id}).`);
-    core.info(record.steps.at(-1) as string);
+    logStep(record, `Created service token '${issued.token.name}' (${issued.token.id}).`);
     return issued;
   }
   const token = observed as TokenState;
@@ -62,8 +60,7 @@ export async function stage(
       previousSecretExpiresAt: keepRotationMark(token, ports.now())
     });
     record.staged = true;
-    record.steps.push(`Extended the expiry of '${token.name}' by ${duration}; the secret is unchanged.`);
-    core.info(record.steps.at(-1) as string);
+    logStep(record, `Extended the expiry of '${token.name}' by ${duration}; the secret is unchanged.`);
     return undefined;
   }
   let current = await assertUnchanged(token, ports);
@@ -71,8 +68,7 @@ export async function stage(
     // Renew before rotating: the rotation must stay the token's last change, or fresh targets look stale.
     current = await ports.tokens.update(current, { duration });
     record.token = current;
-    record.steps.push(`Renewed '${token.name}' for ${duration}.`);
-    core.info(record.steps.at(-1) as string);
+    logStep(record, `Renewed '${token.name}' for ${duration}.`);
   }
   const validUntil = new Date(ports.now().getTime() + settings.previousSecretGraceMs);
   const issued = await ports.tokens.rotate(current, validUntil);
@@ -80,9 +76,9 @@ export async function stage(
   record.issuedSecret = issued.clientSecret;
   record.previousSecretValidUntil = validUntil;
   record.staged = true;
-  record.steps.push(
+  logStep(
+    record,
     `Rotated the secret of '${token.name}'; the previous secret works until ${validUntil.toISOString()}.`
   );
-  core.info(record.steps.at(-1) as string);
   return issued;
 }
