@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { FakeApis, CLOUDFLARE_URL, GITHUB_URL } from '../support/nock-apis.js';
+import { cfError } from '../support/cloudflare-envelope.js';
 import {
-  cfError,
   groupId,
   stamp,
   type FakeApiToken,

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import nock from 'nock';
 import { FakeApis, CLOUDFLARE_URL, GITHUB_URL, type FakeToken } from '../support/nock-apis.js';
+import { cfError } from '../support/cloudflare-envelope.js';
 import { ACCOUNT_ID, ZONE_ID, validInputs } from '../support/inputs.js';
 import { runAction, visibleLog, type ActionRun } from '../support/run-action.js';
 import type { TargetEntry } from '../../src/report/outputs.js';
@@ -293,7 +294,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
       if (!path.endsWith('/rotate')) return undefined;
       token.client_secret_version += 1; // the rotation happened, the answer is lost
       token.updated_at = new Date().toISOString();
-      return [502, cfErrorBody()];
+      return [502, cfError(1000, 'upstream error')];
     });
     const run = await runAction(inputs({ mode: 'rotate' }));
     expect(run.failed).toBe(true);
@@ -306,7 +307,9 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
 
   it('reports a rotate that failed without effect as such, sent once', async () => {
     fake.seedToken();
-    fake.faults.push((method, path) => (path.endsWith('/rotate') ? [503, cfErrorBody()] : undefined));
+    fake.faults.push((method, path) =>
+      path.endsWith('/rotate') ? [503, cfError(1000, 'upstream error')] : undefined
+    );
     const run = await runAction(inputs({ mode: 'rotate' }));
     expect(run.failed).toBe(true);
     expect(fake.calls.filter((call) => call.endsWith('/rotate'))).toHaveLength(1);
@@ -396,7 +399,3 @@ it('does not rotate when the only targets lacking the secret are archived', asyn
   expect(fake.mutations()).toEqual([]);
   expect(token.client_secret_version).toBe(1);
 });
-
-function cfErrorBody() {
-  return { success: false, errors: [{ code: 1000, message: 'upstream error' }], messages: [], result: null };
-}

@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { BlockList, isIP } from 'node:net';
+import { cfError, envelope } from './cloudflare-envelope.js';
 
 /**
  * Cloudflare API tokens for the nock fake (FakeApis delegates /user/tokens/* and /accounts/{id}/tokens/*
@@ -105,19 +106,6 @@ const MAX_PER_PAGE = 50;
 const MIN_PER_PAGE = 5;
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
-export const cfError = (code: number, message: string) => ({
-  success: false,
-  errors: [{ code, message }],
-  messages: [],
-  result: null
-});
-const envelope = (result: unknown, extra: Record<string, unknown> = {}) => ({
-  success: true,
-  errors: [],
-  messages: [],
-  result,
-  ...extra
-});
 const badRequest = (message: string): Reply => [400, cfError(1001, message)];
 
 /** RFC 3339 UTC to the second, as Cloudflare writes token times. */

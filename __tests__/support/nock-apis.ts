@@ -3,6 +3,7 @@ import nock from 'nock';
 import sodium from 'libsodium-wrappers';
 import { loadContractChecker, type Api } from '../../emulator/contracts.ts';
 import { repositoryJson } from '../../emulator/github/repository-json.ts';
+import { cfError, envelope } from './cloudflare-envelope.js';
 import { FakeApiTokens, type FakeApiToken } from './nock-api-tokens.js';
 
 /** Loopback origins: nock answers them in-process; nothing ever leaves the machine. */
@@ -36,19 +37,6 @@ type Fault = (method: string, path: string) => Reply | undefined;
 
 const iso = (date: Date): string => date.toISOString();
 const githubTime = (date: Date): string => `${date.toISOString().slice(0, 19)}Z`;
-const envelope = (result: unknown, extra: Record<string, unknown> = {}) => ({
-  success: true,
-  errors: [],
-  messages: [],
-  result,
-  ...extra
-});
-const cfError = (code: number, message: string) => ({
-  success: false,
-  errors: [{ code, message }],
-  messages: [],
-  result: null
-});
 const newSecret = (): string => `cfast_${randomBytes(32).toString('hex')}`;
 const DAY = 86_400_000;
 
