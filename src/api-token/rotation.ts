@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { PublicKey } from '../github/secret-targets.js';
-import type { RunRecord } from '../rotation/record.js';
+import { unchangedOutcomes, type RunRecord } from '../rotation/record.js';
 import type { ApiTokenSettings, Settings } from '../settings/settings.js';
 import type { Target } from '../settings/targets.js';
 import { distribute, mayHaveLanded } from './distribute.js';
@@ -24,13 +24,7 @@ export async function runApiTokenRotation(
   record: RunRecord
 ): Promise<void> {
   const apiToken = settings.apiToken as ApiTokenSettings;
-  record.outcomes = ports.targets.map((target) => ({
-    label: target.label,
-    kind: target.target.kind,
-    clientIdAs: 'secret',
-    clientId: 'unchanged',
-    clientSecret: 'unchanged'
-  }));
+  record.outcomes = unchangedOutcomes(ports.targets, false);
   const observed = await core.group('Observe the API token and the targets', () =>
     observeApiToken(settings, ports)
   );

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import type { SecretTarget } from '../github/secret-target.js';
 import type { ApiTokenState } from '../api-token/model.js';
 import type { Result, TokenState, WriteStatus } from '../model.js';
 import type { Target } from '../settings/targets.js';
@@ -65,6 +66,23 @@ export function failedOutcomes(record: RunRecord): TargetOutcome[] {
       outcome.clientSecret.startsWith('failed') ||
       outcome.clientId === 'skipped'
   );
+}
+
+/**
+ * Every target starts a run unchanged. The client id is reported as a variable where asked and the target
+ * has variables (never for an API token, which has no client id).
+ */
+export function unchangedOutcomes(
+  targets: readonly SecretTarget[],
+  clientIdAsVariable: boolean
+): TargetOutcome[] {
+  return targets.map((target) => ({
+    label: target.label,
+    kind: target.target.kind,
+    clientIdAs: clientIdAsVariable && target.variables ? 'variable' : 'secret',
+    clientId: 'unchanged',
+    clientSecret: 'unchanged'
+  }));
 }
 
 /** Records a step for the summary and prints it in the log. */

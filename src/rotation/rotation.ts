@@ -9,7 +9,7 @@ import { observe, type SecretNames } from './observe.js';
 import { check, describePlan, recordDryRun } from './plan-outcome.js';
 import type { RotationPorts } from './ports.js';
 import { preflight } from './preflight.js';
-import { failedOutcomes, type RunRecord } from './record.js';
+import { failedOutcomes, unchangedOutcomes, type RunRecord } from './record.js';
 import { stage } from './stage.js';
 
 /**
@@ -27,13 +27,7 @@ export async function runRotation(
     clientSecret: settings.clientSecretSecretName,
     clientIdAsVariable: settings.clientIdAsVariable
   };
-  record.outcomes = ports.targets.map((target) => ({
-    label: target.label,
-    kind: target.target.kind,
-    clientIdAs: names.clientIdAsVariable && target.variables ? 'variable' : 'secret',
-    clientId: 'unchanged',
-    clientSecret: 'unchanged'
-  }));
+  record.outcomes = unchangedOutcomes(ports.targets, names.clientIdAsVariable);
 
   const { token, targets } = await core.group('Observe the token and the targets', () =>
     observe(settings, ports, names)
