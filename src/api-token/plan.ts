@@ -35,6 +35,11 @@ export interface ApiTokenPlan {
   readonly obsolete: readonly ApiTokenState[];
   /** Targets without the current value, with why, for the log and the summary. */
   readonly staleTargets: readonly string[];
+  /**
+   * When an auto-mode change is due only because these targets lack the current value (the token is neither
+   * expiring nor inactive): if none of them can be written, the change would help no one.
+   */
+  readonly rotationOnlyFor: readonly Target[];
   /** Check mode: set when the token expires within the renewal window. */
   readonly expiryAlert: string | undefined;
 }
@@ -122,6 +127,7 @@ function planCreate(input: ApiTokenPlanInput, holders: Map<Target, readonly stri
     holders,
     obsolete: [],
     staleTargets: [],
+    rotationOnlyFor: [],
     expiryAlert: undefined
   };
 }
@@ -158,7 +164,7 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
   const inactive = current.status !== 'active';
   const change = input.strategy === 'replace' ? 'replace' : 'roll';
   const changed: ApiTokenResult = input.strategy === 'replace' ? 'replaced' : 'rolled';
-  const base = { current, holders, obsolete, staleTargets, expiryAlert: undefined };
+  const base = { current, holders, obsolete, staleTargets, rotationOnlyFor: [], expiryAlert: undefined };
 
   if (input.mode === 'check') {
     const state = inactive ? `is ${current.status}` : expiry;
@@ -189,7 +195,9 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
       renew: change === 'roll' && expiring,
       result: changed,
       reasons,
-      writes
+      writes,
+      rotationOnlyFor:
+        input.mode === 'auto' && !expiring && !inactive ? stale.map((entry) => entry.state.target) : []
     };
   }
   return {

@@ -1,7 +1,7 @@
 import { ArchivedTargetError, InputError } from '../errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import { findArchived, prepareWrites, readPublicKeys } from '../rotation/observe.js';
-import { markArchived } from '../rotation/preflight.js';
+import { markArchived, onlyForArchived } from '../rotation/preflight.js';
 import type { RunRecord } from '../rotation/record.js';
 import type { ApiTokenSettings, Settings } from '../settings/settings.js';
 import type { ApiTokenSpec, ApiTokenState } from './model.js';
@@ -48,7 +48,6 @@ export async function specFor(
  */
 export async function preflight(
   plan: ApiTokenPlan,
-  settings: Settings,
   secretName: string,
   ports: ApiTokenPorts,
   record: RunRecord
@@ -57,12 +56,7 @@ export async function preflight(
   const wanted = plan.writes.flatMap((write) => ports.targets.filter((target) => target.target === write));
   const archived = await findArchived(wanted, (owner, repo) => ports.isArchived(owner, repo));
   markArchived(archived, record);
-  const onlyArchivedStale =
-    settings.mode === 'auto' &&
-    plan.reasons.length === 1 &&
-    plan.staleTargets.length > 0 &&
-    plan.staleTargets.every((label) => [...archived].some((target) => label.startsWith(`${target.label} (`)));
-  if (onlyArchivedStale) {
+  if (onlyForArchived(plan.rotationOnlyFor, archived)) {
     throw new ArchivedTargetError(
       `Not rotated: the only targets without the current API token are in archived (read-only) repositories: ${plan.staleTargets.join(', ')}.`,
       'Remove them from targets, or unarchive the repositories.'

@@ -49,7 +49,7 @@ export async function runApiTokenRotation(
   const { writing, keys } = plan.writes.length
     ? await core.group(
         'Preflight: repositories, access, public keys (and, before a roll, write permission)',
-        () => preflight(plan, settings, apiToken.secretName, ports, record)
+        () => preflight(plan, apiToken.secretName, ports, record)
       )
     : { writing: [], keys: new Map<string, PublicKey>() };
 

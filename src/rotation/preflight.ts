@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { ArchivedTargetError, PermissionError } from '../errors.js';
-import { targetLabel } from '../settings/targets.js';
+import { targetLabel, type Target } from '../settings/targets.js';
 import { githubHint } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
 import type { TargetState, TokenState } from '../model.js';
@@ -15,16 +15,24 @@ export interface Preflight {
   readonly keys: Map<string, PublicKey>;
 }
 
+/** Whether a change is wanted only for targets (`rotationOnlyFor`, none: not only) that are all archived. */
+export function onlyForArchived(
+  rotationOnlyFor: readonly Target[],
+  archived: ReadonlySet<SecretTarget>
+): boolean {
+  const labels = [...archived].map((target) => target.label);
+  const only = rotationOnlyFor.map(targetLabel);
+  return only.length > 0 && only.every((label) => labels.includes(label));
+}
+
 /**
  * An auto rotation wanted only for targets in archived repositories would fail the same way on every run
  * and change the secret each time for nothing: stop before staging instead.
  */
 function refuseUselessRotation(plan: Plan, archived: ReadonlySet<SecretTarget>): void {
-  const labels = [...archived].map((target) => target.label);
-  const only = plan.rotationOnlyFor.map(targetLabel);
-  if (!only.length || !only.every((label) => labels.includes(label))) return;
+  if (!onlyForArchived(plan.rotationOnlyFor, archived)) return;
   throw new ArchivedTargetError(
-    `Not rotated: the only targets without the current secret are in archived (read-only) repositories: ${only.join(', ')}.`,
+    `Not rotated: the only targets without the current secret are in archived (read-only) repositories: ${plan.rotationOnlyFor.map(targetLabel).join(', ')}.`,
     'Remove them from targets, or unarchive the repositories.'
   );
 }
