@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { createCloudflareClient } from './cloudflare/client.js';
-import { checkApiToken } from './cloudflare/api-token-check.js';
+import { checkApiToken } from './cloudflare/running-token.js';
 import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
 import { sealSecret } from './crypto/seal.js';
 import { errorMessage } from './errors.js';
@@ -8,14 +8,14 @@ import { createOctokit } from './github/octokit.js';
 import { createSecretTarget } from './github/secret-targets.js';
 import { setOutputs } from './report/outputs.js';
 import { writeSummary } from './report/summary.js';
-import type { RotationPorts } from './rotation/ports.js';
-import { newRunRecord } from './rotation/record.js';
-import { runRotation } from './rotation/rotation.js';
-import { verifyCredential } from './rotation/verify.js';
+import type { RotationPorts } from './credentials/service-token/ports.js';
+import { newRunRecord } from './run/record.js';
+import { runRotation } from './credentials/service-token/run.js';
+import { verifyCredential } from './credentials/service-token/verify.js';
 import { readSettings } from './settings/read-settings.js';
 import type { ServiceTokenScope, Settings } from './settings/settings.js';
-import type { ApiTokenPorts } from './api-token/ports.js';
-import { runApiTokenRotation } from './api-token/rotation.js';
+import type { ApiTokenPorts } from './credentials/api-token/ports.js';
+import { runApiTokenRotation } from './credentials/api-token/run.js';
 import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
 
 /** The ports both kinds of run share: GitHub through Octokit, libsodium, the clock. */

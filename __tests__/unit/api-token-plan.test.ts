@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import type { ApiTokenState, ApiTokenTargetState } from '../../src/api-token/model.js';
+import type { ApiTokenState, ApiTokenTargetState } from '../../src/credentials/api-token/model.js';
 import {
   planApiToken,
   possibleHolders,
@@ -8,9 +8,9 @@ import {
   type ApiTokenPlan,
   type ApiTokenPlanInput,
   type Strategy
-} from '../../src/api-token/plan.js';
+} from '../../src/credentials/api-token/plan.js';
 import { TokenLookupError } from '../../src/errors.js';
-import { CLOCK_TOLERANCE_MS } from '../../src/plan.js';
+import { CLOCK_TOLERANCE_MS } from '../../src/credentials/service-token/plan.js';
 import type { Target } from '../../src/settings/targets.js';
 
 const SECOND = 1000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { InputError } from '../../src/errors.js';
-import { parseApiTokenPolicy, type ApiTokenPolicy } from '../../src/settings/api-token-policy.js';
+import { parseApiTokenPolicy, type ApiTokenPolicy } from '../../src/credentials/api-token/policy.js';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 const ZONE = 'fedcba9876543210fedcba9876543210';

@@ -1,10 +1,10 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
-import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from '../../src/api-token/model.js';
-import type { ApiTokenPlan } from '../../src/api-token/plan.js';
-import type { ApiTokenPorts } from '../../src/api-token/ports.js';
-import { runApiTokenRotation } from '../../src/api-token/rotation.js';
-import { expiryFrom } from '../../src/api-token/spec.js';
-import type { ApiTokenStatus } from '../../src/cloudflare/api-token-check.js';
+import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from '../../src/credentials/api-token/model.js';
+import type { ApiTokenPlan } from '../../src/credentials/api-token/plan.js';
+import type { ApiTokenPorts } from '../../src/credentials/api-token/ports.js';
+import { runApiTokenRotation } from '../../src/credentials/api-token/run.js';
+import { expiryFrom } from '../../src/credentials/api-token/spec.js';
+import type { ApiTokenStatus } from '../../src/cloudflare/running-token.js';
 import type { ApiTokenStore, PermissionGroup } from '../../src/cloudflare/api-tokens.js';
 import {
   ArchivedTargetError,
@@ -19,9 +19,9 @@ import {
   VerificationError
 } from '../../src/errors.js';
 import type { SealedSecret, SecretTarget } from '../../src/github/secret-target.js';
-import type { SecretMetadata } from '../../src/model.js';
-import { ARCHIVED, newRunRecord, type RunRecord } from '../../src/rotation/record.js';
-import { parseApiTokenPolicy } from '../../src/settings/api-token-policy.js';
+import type { SecretMetadata } from '../../src/credentials/service-token/model.js';
+import { ARCHIVED, newRunRecord, type RunRecord } from '../../src/run/record.js';
+import { parseApiTokenPolicy } from '../../src/credentials/api-token/policy.js';
 import { DEFAULT_TIMING, type ApiTokenSettings, type Settings } from '../../src/settings/settings.js';
 import type { Target } from '../../src/settings/targets.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { CLOCK_TOLERANCE_MS, lastRotation, plan, secretFreshness, type PlanInput } from '../../src/plan.js';
-import type { TargetState, TokenState } from '../../src/model.js';
+import { CLOCK_TOLERANCE_MS, lastRotation, plan, secretFreshness, type PlanInput } from '../../src/credentials/service-token/plan.js';
+import type { TargetState, TokenState } from '../../src/credentials/service-token/model.js';
 import { TokenLookupError } from '../../src/errors.js';
 import type { Mode } from '../../src/settings/settings.js';
 

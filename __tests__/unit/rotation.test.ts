@@ -2,10 +2,10 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DistributionError, PermissionError, VerificationError } from '../../src/errors.js';
 import type { ServiceTokenStore } from '../../src/cloudflare/service-tokens.js';
 import type { SecretTarget } from '../../src/github/secret-targets.js';
-import type { IssuedCredential, SecretMetadata, TokenState } from '../../src/model.js';
-import type { RotationPorts } from '../../src/rotation/ports.js';
-import { newRunRecord } from '../../src/rotation/record.js';
-import { runRotation } from '../../src/rotation/rotation.js';
+import type { IssuedCredential, SecretMetadata, TokenState } from '../../src/credentials/service-token/model.js';
+import type { RotationPorts } from '../../src/credentials/service-token/ports.js';
+import { newRunRecord } from '../../src/run/record.js';
+import { runRotation } from '../../src/credentials/service-token/run.js';
 import { DEFAULT_TIMING, type Settings } from '../../src/settings/settings.js';
 import type { Target } from '../../src/settings/targets.js';
 

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from '../api-token/model.js';
+import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from '../credentials/api-token/model.js';
 import { LostSecretError, TokenLookupError } from '../errors.js';
-import { isAmbiguous, statusOf, toCloudflareError } from './api-errors.js';
+import { isAmbiguous, statusOf, toCloudflareError } from './errors.js';
 import { toApiTokenState } from './api-token-state.js';
 import type { CloudflareClient } from './client.js';
 

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import { NotFoundError } from 'cloudflare/error';
 import { LostSecretError, TokenLookupError } from '../errors.js';
-import type { IssuedCredential, TokenState } from '../model.js';
+import type { IssuedCredential, TokenState } from '../credentials/service-token/model.js';
 import type { ServiceTokenScope } from '../settings/settings.js';
-import { isAmbiguous, toCloudflareError } from './api-errors.js';
+import { isAmbiguous, toCloudflareError } from './errors.js';
 import type { CloudflareClient } from './client.js';
 import { toTokenState } from './token-state.js';
 

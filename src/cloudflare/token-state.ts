@@ -1,5 +1,5 @@
 import { CloudflareApiError } from '../errors.js';
-import type { TokenState } from '../model.js';
+import type { TokenState } from '../credentials/service-token/model.js';
 
 /** A timestamp from the API, or undefined when it is missing or not a date. */
 export function date(value: unknown): Date | undefined {

@@ -1,4 +1,4 @@
-import type { SecretMetadata } from '../model.js';
+import type { SecretMetadata } from '../credentials/service-token/model.js';
 import type { Target } from '../settings/targets.js';
 
 export interface PublicKey {

@@ -1,4 +1,4 @@
-import type { SecretMetadata } from '../model.js';
+import type { SecretMetadata } from '../credentials/service-token/model.js';
 import type { OrganizationAccess, Target } from '../settings/targets.js';
 import { targetLabel } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';

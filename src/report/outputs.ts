@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import type { Result } from '../model.js';
-import type { RunRecord } from '../rotation/record.js';
+import type { Result } from '../credentials/service-token/model.js';
+import type { RunRecord } from '../run/record.js';
 import type { Settings } from '../settings/settings.js';
 
 export interface TargetEntry {

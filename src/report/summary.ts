@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { RotatorError } from '../errors.js';
-import type { RunRecord, TargetOutcome } from '../rotation/record.js';
+import type { RunRecord, TargetOutcome } from '../run/record.js';
 import type { Settings } from '../settings/settings.js';
 import { resultOf, targetEntries } from './outputs.js';
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
-import { parseApiTokenPolicy } from './api-token-policy.js';
+import { parseApiTokenPolicy } from '../credentials/api-token/policy.js';
 import { parseGrace, parseTokenDuration } from './duration.js';
 import { parseSecretName } from './secret-name.js';
 import {

@@ -1,5 +1,5 @@
-import type { Strategy } from '../api-token/plan.js';
-import type { ApiTokenPolicy } from './api-token-policy.js';
+import type { Strategy } from '../credentials/api-token/plan.js';
+import type { ApiTokenPolicy } from '../credentials/api-token/policy.js';
 import type { TokenDuration } from './duration.js';
 import type { Target } from './targets.js';
 

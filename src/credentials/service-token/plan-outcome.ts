@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import { ExpiryCheckError } from '../errors.js';
-import type { Plan } from '../plan.js';
-import { targetLabel } from '../settings/targets.js';
-import type { RunRecord } from './record.js';
+import { ExpiryCheckError } from '../../errors.js';
+import type { Plan } from './plan.js';
+import { targetLabel } from '../../settings/targets.js';
+import type { RunRecord } from '../../run/record.js';
 
 export function describePlan(plan: Plan): void {
   core.info(

@@ -1,6 +1,6 @@
-import { ConcurrentRotationError, VerificationError, errorMessage } from '../errors.js';
-import { logStep, type RunRecord } from '../rotation/record.js';
-import type { Settings } from '../settings/settings.js';
+import { ConcurrentRotationError, VerificationError, errorMessage } from '../../errors.js';
+import { logStep, type RunRecord } from '../../run/record.js';
+import type { Settings } from '../../settings/settings.js';
 import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from './model.js';
 import type { ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';

@@ -1,9 +1,9 @@
-import { ConcurrentRotationError } from '../errors.js';
-import type { IssuedCredential, TokenState } from '../model.js';
-import { lastRotation, type Plan } from '../plan.js';
-import type { Settings } from '../settings/settings.js';
+import { ConcurrentRotationError } from '../../errors.js';
+import type { IssuedCredential, TokenState } from './model.js';
+import { lastRotation, type Plan } from './plan.js';
+import type { Settings } from '../../settings/settings.js';
 import type { RotationPorts } from './ports.js';
-import { logStep, type RunRecord } from './record.js';
+import { logStep, type RunRecord } from '../../run/record.js';
 
 /** Aborts when another run rotated the token after this run observed it: writing now would mix secrets. */
 async function assertUnchanged(observed: TokenState, ports: RotationPorts): Promise<TokenState> {

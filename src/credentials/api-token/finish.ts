@@ -1,7 +1,7 @@
-import { CleanupError, DistributionError, errorMessage } from '../errors.js';
-import { archivedAdvice, failedTargetList } from '../rotation/finish.js';
-import { failedOutcomes, logStep, type RunRecord } from '../rotation/record.js';
-import type { Target } from '../settings/targets.js';
+import { CleanupError, DistributionError, errorMessage } from '../../errors.js';
+import { archivedAdvice, failedTargetList } from '../service-token/finish.js';
+import { failedOutcomes, logStep, type RunRecord } from '../../run/record.js';
+import type { Target } from '../../settings/targets.js';
 import type { ApiTokenState } from './model.js';
 import { tokensToDelete, type ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
-import { ExpiryCheckError, InputError } from '../errors.js';
-import type { RunRecord } from '../rotation/record.js';
-import { targetLabel } from '../settings/targets.js';
+import { ExpiryCheckError, InputError } from '../../errors.js';
+import type { RunRecord } from '../../run/record.js';
+import { targetLabel } from '../../settings/targets.js';
 import type { ApiTokenState } from './model.js';
 import type { ApiTokenPlan } from './plan.js';
 

@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
-import { DistributionError, VerificationError } from '../errors.js';
-import type { TokenState } from '../model.js';
-import { lastRotation } from '../plan.js';
-import type { Settings } from '../settings/settings.js';
+import { DistributionError, VerificationError } from '../../errors.js';
+import type { TokenState } from './model.js';
+import { lastRotation } from './plan.js';
+import type { Settings } from '../../settings/settings.js';
 import type { RotationPorts } from './ports.js';
-import { ARCHIVED, failedOutcomes, logStep, type RunRecord } from './record.js';
+import { ARCHIVED, failedOutcomes, logStep, type RunRecord } from '../../run/record.js';
 
 /**
  * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),

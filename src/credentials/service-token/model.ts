@@ -1,4 +1,4 @@
-import type { Target } from './settings/targets.js';
+import type { Target } from '../../settings/targets.js';
 
 /** What the run learned about the service token (read-only observation). */
 export interface TokenState {

@@ -1,15 +1,15 @@
 import * as core from '@actions/core';
-import type { PublicKey } from '../github/secret-targets.js';
-import type { IssuedCredential, TokenState } from '../model.js';
-import { plan as decide } from '../plan.js';
-import type { Settings } from '../settings/settings.js';
-import { distribute } from './distribute.js';
+import type { PublicKey } from '../../github/secret-targets.js';
+import type { IssuedCredential, TokenState } from './model.js';
+import { plan as decide } from './plan.js';
+import type { Settings } from '../../settings/settings.js';
+import { distribute } from '../../targets/distribute.js';
 import { distributionError, finish } from './finish.js';
-import { observe, type SecretNames } from './observe.js';
+import { observe, type SecretNames } from '../../targets/observe.js';
 import { check, describePlan, recordDryRun } from './plan-outcome.js';
 import type { RotationPorts } from './ports.js';
-import { preflight } from './preflight.js';
-import { failedOutcomes, unchangedOutcomes, type RunRecord } from './record.js';
+import { preflight } from '../../targets/preflight.js';
+import { failedOutcomes, unchangedOutcomes, type RunRecord } from '../../run/record.js';
 import { stage } from './stage.js';
 
 /**

@@ -1,7 +1,7 @@
 import { APIError } from 'cloudflare/error';
 import { PermissionError } from '../errors.js';
 import type { TokenScope } from '../settings/settings.js';
-import { toCloudflareError } from './api-errors.js';
+import { toCloudflareError } from './errors.js';
 import type { CloudflareClient } from './client.js';
 
 export interface ApiTokenStatus {

@@ -1,6 +1,6 @@
-import { TokenLookupError } from '../errors.js';
-import { CLOCK_TOLERANCE_MS, describeExpiry } from '../plan.js';
-import { targetLabel, type Target } from '../settings/targets.js';
+import { TokenLookupError } from '../../errors.js';
+import { CLOCK_TOLERANCE_MS, describeExpiry } from '../service-token/plan.js';
+import { targetLabel, type Target } from '../../settings/targets.js';
 import type { ApiTokenResult, ApiTokenState, ApiTokenTargetState } from './model.js';
 
 export type Strategy = 'replace' | 'roll';

@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import type { SecretTarget } from '../github/secret-target.js';
-import type { ApiTokenState } from '../api-token/model.js';
-import type { Result, TokenState, WriteStatus } from '../model.js';
+import type { ApiTokenState } from '../credentials/api-token/model.js';
+import type { Result, TokenState, WriteStatus } from '../credentials/service-token/model.js';
 import type { Target } from '../settings/targets.js';
 
 export interface TargetOutcome {

@@ -1,7 +1,7 @@
-import type { Mode } from './settings/settings.js';
-import type { Target } from './settings/targets.js';
-import { targetLabel } from './settings/targets.js';
-import { TokenLookupError } from './errors.js';
+import type { Mode } from '../../settings/settings.js';
+import type { Target } from '../../settings/targets.js';
+import { targetLabel } from '../../settings/targets.js';
+import { TokenLookupError } from '../../errors.js';
 import type { Result, TargetState, TokenState } from './model.js';
 
 /**

@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { PermissionError } from '../errors.js';
 import { githubHint, githubReason } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import { writeSecret } from '../rotation/distribute.js';
-import { firstPerOwner } from '../rotation/preflight.js';
-import { failedStatus, logStep, type RunRecord } from '../rotation/record.js';
-import type { ApiTokenPorts } from './ports.js';
+import { writeSecret } from './distribute.js';
+import { firstPerOwner } from './preflight.js';
+import { failedStatus, logStep, type RunRecord } from '../run/record.js';
+import type { ApiTokenPorts } from '../credentials/api-token/ports.js';
 
 /** The probe's own secret, written and deleted again; no workflow reads it. */
 export const WRITE_PROBE_SECRET = 'CF_TOKEN_ROTATOR_WRITE_PROBE';

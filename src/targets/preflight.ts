@@ -3,11 +3,11 @@ import { ArchivedTargetError, PermissionError } from '../errors.js';
 import { targetLabel, type Target } from '../settings/targets.js';
 import { githubHint } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import type { TargetState, TokenState } from '../model.js';
-import type { Plan, PlannedWrite } from '../plan.js';
+import type { TargetState, TokenState } from '../credentials/service-token/model.js';
+import type { Plan, PlannedWrite } from '../credentials/service-token/plan.js';
 import { findArchived, prepareWrites, readPublicKeys, type SecretNames } from './observe.js';
-import type { RotationPorts } from './ports.js';
-import { ARCHIVED, failedStatus, type RunRecord, type TargetOutcome } from './record.js';
+import type { RotationPorts } from '../credentials/service-token/ports.js';
+import { ARCHIVED, failedStatus, type RunRecord, type TargetOutcome } from '../run/record.js';
 import { writeClientId } from './distribute.js';
 
 export interface Preflight {

@@ -1,7 +1,7 @@
-import type { PermissionGroup } from '../cloudflare/api-tokens.js';
-import { InputError } from '../errors.js';
-import type { ApiTokenPolicy, PermissionGroupRef } from '../settings/api-token-policy.js';
-import type { TokenDuration } from '../settings/duration.js';
+import type { PermissionGroup } from '../../cloudflare/api-tokens.js';
+import { InputError } from '../../errors.js';
+import type { ApiTokenPolicy, PermissionGroupRef } from './policy.js';
+import type { TokenDuration } from '../../settings/duration.js';
 import type { ApiTokenPolicyJson, ApiTokenSpec, ApiTokenState } from './model.js';
 
 /** A created or replacing token is valid for `duration` from now (no expiry for `forever`). */

@@ -1,6 +1,6 @@
-import type { ApiTokenStatus } from '../cloudflare/api-token-check.js';
-import type { ApiTokenStore } from '../cloudflare/api-tokens.js';
-import type { RotationPorts } from '../rotation/ports.js';
+import type { ApiTokenStatus } from '../../cloudflare/running-token.js';
+import type { ApiTokenStore } from '../../cloudflare/api-tokens.js';
+import type { RotationPorts } from '../service-token/ports.js';
 
 /** Everything an API token run talks to: the service token ports, with the API token store instead. */
 export interface ApiTokenPorts extends Omit<RotationPorts, 'tokens' | 'verify' | 'checkApiToken'> {

@@ -1,6 +1,6 @@
-import type { ApiTokenStatus } from '../cloudflare/api-token-check.js';
-import type { ServiceTokenStore } from '../cloudflare/service-tokens.js';
-import type { SecretTarget } from '../github/secret-targets.js';
+import type { ApiTokenStatus } from '../../cloudflare/running-token.js';
+import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
+import type { SecretTarget } from '../../github/secret-targets.js';
 
 /** Everything the rotation talks to. Production wires the real adapters; tests pass in-memory ones. */
 export interface RotationPorts {

@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
-import type { ApiTokenStatus } from '../cloudflare/api-token-check.js';
-import type { ApiTokenStore } from '../cloudflare/api-tokens.js';
-import { TokenLookupError } from '../errors.js';
-import { observeTargets, warnIfExpiring } from '../rotation/observe.js';
-import type { Settings } from '../settings/settings.js';
+import type { ApiTokenStatus } from '../../cloudflare/running-token.js';
+import type { ApiTokenStore } from '../../cloudflare/api-tokens.js';
+import { TokenLookupError } from '../../errors.js';
+import { observeTargets, warnIfExpiring } from '../../targets/observe.js';
+import type { Settings } from '../../settings/settings.js';
 import type { ApiTokenState, ApiTokenTargetState } from './model.js';
 import type { ApiTokenPorts } from './ports.js';
 

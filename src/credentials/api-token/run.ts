@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import type { PublicKey } from '../github/secret-targets.js';
-import { unchangedOutcomes, type RunRecord } from '../rotation/record.js';
-import type { ApiTokenSettings, Settings } from '../settings/settings.js';
-import type { Target } from '../settings/targets.js';
+import type { PublicKey } from '../../github/secret-targets.js';
+import { unchangedOutcomes, type RunRecord } from '../../run/record.js';
+import type { ApiTokenSettings, Settings } from '../../settings/settings.js';
+import type { Target } from '../../settings/targets.js';
 import { distribute, mayHaveLanded } from './distribute.js';
 import { apiTokenDistributionError, cleanUp } from './finish.js';
 import type { ApiTokenSpec } from './model.js';

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import { writeSecret } from '../rotation/distribute.js';
-import { failedStatus, type RunRecord, type TargetOutcome } from '../rotation/record.js';
-import type { Target } from '../settings/targets.js';
+import type { PublicKey, SecretTarget } from '../../github/secret-targets.js';
+import { writeSecret } from '../../targets/distribute.js';
+import { failedStatus, type RunRecord, type TargetOutcome } from '../../run/record.js';
+import type { Target } from '../../settings/targets.js';
 import type { ApiTokenPorts } from './ports.js';
 
 /** Writes the value into each target, one after another; a failure is recorded and the others go on. */

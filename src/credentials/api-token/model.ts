@@ -1,5 +1,5 @@
-import type { SecretMetadata } from '../model.js';
-import type { Target } from '../settings/targets.js';
+import type { SecretMetadata } from '../service-token/model.js';
+import type { Target } from '../../settings/targets.js';
 
 /** A policy as Cloudflare returns it; copied as is (minus its id) into a replacement. */
 export interface ApiTokenPolicyJson {

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { parseDocument } from 'yaml';
-import { InputError } from '../errors.js';
+import { InputError } from '../../errors.js';
 
 export type PermissionGroupRef = { readonly name: string } | { readonly id: string };
 /** Cloudflare's resource map: "com.cloudflare.api.account.<id>|*" → "*" or a nested { "com.cloudflare.api.account.zone.<id>|*": "*" } map, "com.cloudflare.api.account.zone.<id>|*" → "*", "com.cloudflare.api.user.<id>|*" → "*". */

@@ -1,11 +1,11 @@
 import * as core from '@actions/core';
 import { githubReason } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import type { TargetState, WriteStatus } from '../model.js';
-import type { PlannedWrite } from '../plan.js';
+import type { TargetState, WriteStatus } from '../credentials/service-token/model.js';
+import type { PlannedWrite } from '../credentials/service-token/plan.js';
 import type { SecretNames } from './observe.js';
-import type { RotationPorts } from './ports.js';
-import type { RunRecord, TargetOutcome } from './record.js';
+import type { RotationPorts } from '../credentials/service-token/ports.js';
+import type { RunRecord, TargetOutcome } from '../run/record.js';
 
 export interface Credential {
   readonly clientId: string;

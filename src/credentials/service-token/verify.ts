@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
-import { VerificationError } from '../errors.js';
-import type { Timing } from '../settings/settings.js';
+import { VerificationError } from '../../errors.js';
+import type { Timing } from '../../settings/settings.js';
 
 /**
  * Requests the protected URL with the new credential until it answers 2xx or the time is up: Access may

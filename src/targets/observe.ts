@@ -3,11 +3,11 @@ import type { ServiceTokenStore } from '../cloudflare/service-tokens.js';
 import { TokenLookupError } from '../errors.js';
 import { toTargetReadError } from '../github/api-errors.js';
 import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import type { TargetState, TokenState } from '../model.js';
+import type { TargetState, TokenState } from '../credentials/service-token/model.js';
 import type { Settings } from '../settings/settings.js';
-import type { RotationPorts } from './ports.js';
+import type { RotationPorts } from '../credentials/service-token/ports.js';
 import { targetRepository } from '../settings/targets.js';
-import { mapWithLimit } from '../util/map-limit.js';
+import { mapWithLimit } from './map-limit.js';
 
 /** Reads may overlap a little; GitHub asks for writes one at a time, which the client enforces. */
 const READ_CONCURRENCY = 4;

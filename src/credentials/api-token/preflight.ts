@@ -1,14 +1,14 @@
-import { ArchivedTargetError, InputError } from '../errors.js';
-import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import { findArchived, prepareWrites, readPublicKeys } from '../rotation/observe.js';
-import { markArchived, onlyForArchived } from '../rotation/preflight.js';
-import type { RunRecord } from '../rotation/record.js';
-import type { ApiTokenSettings, Settings } from '../settings/settings.js';
+import { ArchivedTargetError, InputError } from '../../errors.js';
+import type { PublicKey, SecretTarget } from '../../github/secret-targets.js';
+import { findArchived, prepareWrites, readPublicKeys } from '../../targets/observe.js';
+import { markArchived, onlyForArchived } from '../../targets/preflight.js';
+import type { RunRecord } from '../../run/record.js';
+import type { ApiTokenSettings, Settings } from '../../settings/settings.js';
 import type { ApiTokenSpec, ApiTokenState } from './model.js';
 import type { ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';
 import { expiryFrom, specFromPolicy, specFromToken } from './spec.js';
-import { probeWriteAccess } from './write-probe.js';
+import { probeWriteAccess } from '../../targets/write-probe.js';
 
 /** What a new token is made of, resolved (permission group names included) before anything changes. */
 export async function specFor(
