@@ -4,13 +4,12 @@ import {
   planApiToken,
   possibleHolders,
   tokensToDelete,
-  type ApiTokenMode,
   type ApiTokenPlan,
-  type ApiTokenPlanInput,
-  type Strategy
+  type ApiTokenPlanInput
 } from '../../src/credentials/api-token/plan.js';
+import type { ApiTokenMode, Strategy } from '../../src/credentials/api-token/settings.js';
 import { TokenLookupError } from '../../src/errors.js';
-import { CLOCK_TOLERANCE_MS } from '../../src/credentials/service-token/plan.js';
+import { CLOCK_TOLERANCE_MS } from '../../src/run/plan-header.js';
 import type { Target } from '../../src/settings/targets.js';
 
 const SECOND = 1000;

@@ -2,10 +2,12 @@ import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from '../../src/credentials/api-token/model.js';
 import type { ApiTokenPlan } from '../../src/credentials/api-token/plan.js';
 import type { ApiTokenPorts } from '../../src/credentials/api-token/ports.js';
-import { runApiTokenRotation } from '../../src/credentials/api-token/run.js';
+import { newApiTokenRecord, type ApiTokenRecord } from '../../src/credentials/api-token/record.js';
+import { runApiToken } from '../../src/credentials/api-token/run.js';
+import type { ApiTokenRunSettings, ApiTokenSettings } from '../../src/credentials/api-token/settings.js';
 import { expiryFrom } from '../../src/credentials/api-token/spec.js';
-import type { ApiTokenStatus } from '../../src/cloudflare/running-token.js';
-import type { ApiTokenStore, PermissionGroup } from '../../src/cloudflare/api-tokens.js';
+import type { RunningTokenStatus } from '../../src/cloudflare/running-token.js';
+import type { ApiTokenStore, PermissionGroup } from '../../src/cloudflare/api-token-store.js';
 import {
   ArchivedTargetError,
   CleanupError,
@@ -18,11 +20,10 @@ import {
   TokenLookupError,
   VerificationError
 } from '../../src/errors.js';
-import type { SealedSecret, SecretTarget } from '../../src/github/secret-target.js';
-import type { SecretMetadata } from '../../src/credentials/service-token/model.js';
-import { ARCHIVED, newRunRecord, type RunRecord } from '../../src/run/record.js';
+import type { SealedSecret, SecretMetadata, SecretTarget } from '../../src/github/secret-target.js';
+import { ARCHIVED } from '../../src/targets/slots.js';
 import { parseApiTokenPolicy } from '../../src/credentials/api-token/policy.js';
-import { DEFAULT_TIMING, type ApiTokenSettings, type Settings } from '../../src/settings/settings.js';
+import { DEFAULT_TIMING } from '../../src/settings/settings.js';
 import type { Target } from '../../src/settings/targets.js';
 
 // The API token protocol against in-memory adapters: a fake Cloudflare and fake GitHub targets on one clock.
@@ -116,7 +117,7 @@ class MemoryApiTokens implements ApiTokenStore {
   }
 
   /** What checkApiToken answers: the token whose value the store is called with. */
-  whoAmI(): ApiTokenStatus {
+  whoAmI(): RunningTokenStatus {
     const me = this.tokens.find((token) => token.value === this.authValue);
     if (!me) throw new Error('Invalid API Token');
     return { id: me.state.id, owner: 'user', expiresOn: me.state.expiresOn ?? undefined };
@@ -322,7 +323,10 @@ condition:
   NOW
 );
 
-function settings(overrides: Partial<Settings> = {}, apiToken: Partial<ApiTokenSettings> = {}): Settings {
+function settings(
+  overrides: Partial<ApiTokenRunSettings> = {},
+  apiToken: Partial<ApiTokenSettings> = {}
+): ApiTokenRunSettings {
   return {
     cloudflareApiToken: 'admin-value',
     githubToken: 'y',
@@ -334,13 +338,7 @@ function settings(overrides: Partial<Settings> = {}, apiToken: Partial<ApiTokenS
     mode: 'auto',
     renewalWindowMs: 30 * DAY,
     duration: DURATION,
-    previousSecretGraceMs: 0,
-    revokePrevious: false,
-    verifyUrl: undefined,
     targets: [],
-    clientIdAsVariable: false,
-    clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
-    clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
     dryRun: false,
     exposeSecret: false,
     cloudflareApiUrl: 'http://127.0.0.1:1',
@@ -373,23 +371,23 @@ function ports(targets: readonly SecretTarget[] = [web, api]): ApiTokenPorts {
 }
 
 async function run(
-  overrides: Partial<Settings> = {},
+  overrides: Partial<ApiTokenRunSettings> = {},
   apiToken: Partial<ApiTokenSettings> = {},
   targets?: readonly SecretTarget[]
-): Promise<RunRecord> {
-  const record = newRunRecord();
-  await runApiTokenRotation(settings(overrides, apiToken), ports(targets), record);
+): Promise<ApiTokenRecord> {
+  const record = newApiTokenRecord();
+  await runApiToken(settings(overrides, apiToken), ports(targets), record);
   return record;
 }
 
 /** Runs, expecting a failure; returns the record and the error. */
 async function failing(
-  overrides: Partial<Settings> = {},
+  overrides: Partial<ApiTokenRunSettings> = {},
   apiToken: Partial<ApiTokenSettings> = {},
   targets?: readonly SecretTarget[]
-): Promise<{ record: RunRecord; error: Error }> {
-  const record = newRunRecord();
-  const error = await runApiTokenRotation(settings(overrides, apiToken), ports(targets), record).then(
+): Promise<{ record: ApiTokenRecord; error: Error }> {
+  const record = newApiTokenRecord();
+  const error = await runApiToken(settings(overrides, apiToken), ports(targets), record).then(
     () => {
       throw new Error('the run succeeded');
     },
@@ -400,8 +398,8 @@ async function failing(
 
 const familyIds = (): string[] => store.named().map((token) => token.id);
 const mutations = (): string[] => log.filter((entry) => !entry.startsWith('verify'));
-const outcome = (record: RunRecord, label: string) =>
-  record.outcomes.find((candidate) => candidate.label === label)?.clientSecret;
+const outcome = (record: ApiTokenRecord, label: string) =>
+  record.outcomes.find((candidate) => candidate.label === label)?.slots[0]?.status;
 
 /** The usual world: t1 in use, both targets written with its value a day after it was issued. */
 function seedCurrent(): ApiTokenState {
@@ -567,7 +565,7 @@ describe('replace', () => {
     expect(familyIds()).toEqual(['t1']);
     expect([web.holds, api.holds]).toEqual(['value-t1-1', 'value-t1-1']);
     expect(record.staged).toBe(false);
-    expect(record.outcomes.map((entry) => entry.clientSecret)).toEqual(['unchanged', 'unchanged']);
+    expect(record.outcomes.map((entry) => entry.slots[0]?.status)).toEqual(['unchanged', 'unchanged']);
   });
 
   it('fails without writing when Cloudflare reports the new value as not active', async () => {
@@ -715,7 +713,7 @@ describe('replace', () => {
   it('replaces once more after a CleanupError when the writes were too close to the create to tell', async () => {
     seedCurrent();
     store.fail('delete', 'error', 't1');
-    await expect(runApiTokenRotation(settings({ mode: 'rotate' }), ports(), newRunRecord())).rejects.toThrow(
+    await expect(runApiToken(settings({ mode: 'rotate' }), ports(), newApiTokenRecord())).rejects.toThrow(
       CleanupError
     );
     store.heal();
@@ -887,7 +885,7 @@ describe('dry run and check', () => {
     expect(record.dryRun).toBe(true);
     expect(record.staged).toBe(false);
     expect(record.plan).toMatchObject({ action: 'replace', result: 'replaced' });
-    expect(record.outcomes.map((entry) => entry.clientSecret)).toEqual(['planned', 'planned']);
+    expect(record.outcomes.map((entry) => entry.slots[0]?.status)).toEqual(['planned', 'planned']);
     expect(record.steps).toEqual([
       'Would delete API token(s) no target holds: t9.',
       'Dry run: nothing was changed.'
@@ -898,7 +896,7 @@ describe('dry run and check', () => {
     const record = await run({ dryRun: true });
     expect(log).toEqual(['permissionGroups']);
     expect(record.plan).toMatchObject({ action: 'create' });
-    expect(record.outcomes.map((entry) => entry.clientSecret)).toEqual(['planned', 'planned']);
+    expect(record.outcomes.map((entry) => entry.slots[0]?.status)).toEqual(['planned', 'planned']);
   });
 
   it('fails in check mode when the token expires within the window, changing nothing', async () => {

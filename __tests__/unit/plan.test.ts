@@ -1,5 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
-import { CLOCK_TOLERANCE_MS, lastRotation, plan, secretFreshness, type PlanInput } from '../../src/credentials/service-token/plan.js';
+import {
+  lastRotation,
+  plan,
+  secretFreshness,
+  type PlanInput
+} from '../../src/credentials/service-token/plan.js';
+import { CLOCK_TOLERANCE_MS } from '../../src/run/plan-header.js';
 import type { TargetState, TokenState } from '../../src/credentials/service-token/model.js';
 import { TokenLookupError } from '../../src/errors.js';
 import type { Mode } from '../../src/settings/settings.js';

@@ -1,12 +1,16 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
 import { DistributionError, PermissionError, VerificationError } from '../../src/errors.js';
 import type { ServiceTokenStore } from '../../src/cloudflare/service-tokens.js';
-import type { SecretTarget } from '../../src/github/secret-targets.js';
-import type { IssuedCredential, SecretMetadata, TokenState } from '../../src/credentials/service-token/model.js';
-import type { RotationPorts } from '../../src/credentials/service-token/ports.js';
-import { newRunRecord } from '../../src/run/record.js';
-import { runRotation } from '../../src/credentials/service-token/run.js';
-import { DEFAULT_TIMING, type Settings } from '../../src/settings/settings.js';
+import type { SecretMetadata, SecretTarget } from '../../src/github/secret-target.js';
+import type { IssuedCredential, TokenState } from '../../src/credentials/service-token/model.js';
+import type { ServiceTokenPorts } from '../../src/credentials/service-token/ports.js';
+import { newServiceTokenRecord } from '../../src/credentials/service-token/record.js';
+import { runServiceToken } from '../../src/credentials/service-token/run.js';
+import type {
+  ServiceTokenRunSettings,
+  ServiceTokenSettings
+} from '../../src/credentials/service-token/settings.js';
+import { DEFAULT_TIMING } from '../../src/settings/settings.js';
 import type { Target } from '../../src/settings/targets.js';
 
 // The rotation against in-memory adapters: the protocol's decisions, without HTTP.
@@ -80,25 +84,30 @@ class MemoryTarget implements SecretTarget {
   };
 }
 
-function settings(overrides: Partial<Settings> = {}): Settings {
+function settings(
+  overrides: Partial<ServiceTokenRunSettings> = {},
+  own: Partial<ServiceTokenSettings> = {}
+): ServiceTokenRunSettings {
   return {
     cloudflareApiToken: 'x',
     githubToken: 'y',
     credential: 'access-service-token',
-    apiToken: undefined,
     scope: { kind: 'account', id: 'a' },
     tokenName: 'svc',
     tokenId: undefined,
     mode: 'auto',
     renewalWindowMs: 30 * DAY,
     duration: { forever: false, ms: 8760 * 3_600_000, text: '8760h' },
-    previousSecretGraceMs: 3_600_000,
-    revokePrevious: false,
-    verifyUrl: undefined,
+    serviceToken: {
+      previousSecretGraceMs: 3_600_000,
+      revokePrevious: false,
+      verifyUrl: undefined,
+      clientIdAsVariable: false,
+      clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
+      clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
+      ...own
+    },
     targets: [],
-    clientIdAsVariable: false,
-    clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
-    clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
     dryRun: false,
     exposeSecret: false,
     cloudflareApiUrl: 'http://127.0.0.1:1',
@@ -111,17 +120,22 @@ function settings(overrides: Partial<Settings> = {}): Settings {
 let tokens: MemoryTokens;
 let web: MemoryTarget;
 let api: MemoryTarget;
-let verify: jest.Mock<RotationPorts['verify']>;
+let verify: jest.Mock<ServiceTokenPorts['requestVerifyUrl']>;
+let clock: number;
 
-function ports(): RotationPorts {
+function ports(): ServiceTokenPorts {
   return {
     checkApiToken: () => Promise.resolve({ id: 'api', owner: 'user', expiresOn: undefined }),
     tokens,
     targets: [web, api],
     isArchived: () => Promise.resolve(false),
     seal: (plaintext) => Promise.resolve(`sealed(${plaintext})`),
-    verify,
-    now: () => NOW
+    requestVerifyUrl: verify,
+    now: () => new Date(NOW.getTime() + clock),
+    sleep: (ms) => {
+      clock += ms;
+      return Promise.resolve();
+    }
   };
 }
 
@@ -133,13 +147,16 @@ beforeEach(() => {
   ]);
   web = new MemoryTarget({ kind: 'repository', owner: 'o', repo: 'web' }, current);
   api = new MemoryTarget({ kind: 'repository', owner: 'o', repo: 'api' }, current);
-  verify = jest.fn<RotationPorts['verify']>(() => Promise.resolve());
+  verify = jest.fn<ServiceTokenPorts['requestVerifyUrl']>(() =>
+    Promise.resolve({ status: 200, redirect: undefined })
+  );
+  clock = 0;
 });
 
 describe('runRotation with in-memory adapters', () => {
   it('probes write access, rotates with the grace, writes every target, and ends the grace at the rotation time', async () => {
-    const record = newRunRecord();
-    await runRotation(settings({ mode: 'rotate', revokePrevious: true }), ports(), record);
+    const record = newServiceTokenRecord();
+    await runServiceToken(settings({ mode: 'rotate' }, { revokePrevious: true }), ports(), record);
     expect(web.written.get('CF_ACCESS_CLIENT_ID')).toBe('sealed(id.access)');
     expect(web.written.get('CF_ACCESS_CLIENT_SECRET')).toBe('sealed(new-secret)');
     expect(api.written.get('CF_ACCESS_CLIENT_SECRET')).toBe('sealed(new-secret)');
@@ -150,34 +167,35 @@ describe('runRotation with in-memory adapters', () => {
 
   it('does not rotate when the probe cannot write', async () => {
     web.failWrites = ['CF_ACCESS_CLIENT_ID'];
-    await expect(runRotation(settings({ mode: 'rotate' }), ports(), newRunRecord())).rejects.toThrow(
-      PermissionError
-    );
+    await expect(
+      runServiceToken(settings({ mode: 'rotate' }), ports(), newServiceTokenRecord())
+    ).rejects.toThrow(PermissionError);
     expect(tokens.calls).toEqual([]);
   });
 
   it('extends the grace and fails naming the target when one write fails', async () => {
     api.failWrites = ['CF_ACCESS_CLIENT_SECRET'];
-    const record = newRunRecord();
+    const record = newServiceTokenRecord();
     await expect(
-      runRotation(settings({ mode: 'rotate', revokePrevious: true }), ports(), record)
+      runServiceToken(settings({ mode: 'rotate' }, { revokePrevious: true }), ports(), record)
     ).rejects.toThrow(DistributionError);
     expect(tokens.calls.at(-1)).toBe(`update {"previousSecretExpiresAt":"${at(3_600_000).toISOString()}"}`);
-    expect(record.outcomes.find((outcome) => outcome.label === 'o/api')?.clientSecret).toBe(
+    const outcome = record.outcomes.find((candidate) => candidate.label === 'o/api');
+    expect(outcome?.slots.find((slot) => slot.slot.key === 'clientSecret')?.status).toBe(
       'failed: 403 Forbidden'
     );
   });
 
   it('extends the grace and fails when verify-url refuses the new credential', async () => {
-    verify.mockRejectedValue(new VerificationError('refused.', 'Check the policy.'));
+    verify.mockResolvedValue({ status: 403, redirect: undefined });
     await expect(
-      runRotation(
-        settings({ mode: 'rotate', revokePrevious: true, verifyUrl: new URL('https://app.test') }),
+      runServiceToken(
+        settings({ mode: 'rotate' }, { revokePrevious: true, verifyUrl: new URL('https://app.test') }),
         ports(),
-        newRunRecord()
+        newServiceTokenRecord()
       )
     ).rejects.toThrow(VerificationError);
-    expect(verify).toHaveBeenCalledWith('id.access', 'new-secret');
+    expect(verify).toHaveBeenCalledWith(new URL('https://app.test'), 'id.access', 'new-secret');
     expect(tokens.calls.at(-1)).toMatch(/previousSecretExpiresAt/);
   });
 
@@ -187,23 +205,25 @@ describe('runRotation with in-memory adapters', () => {
       new Map([['CF_ACCESS_CLIENT_SECRET', { updatedAt: at(-10 * DAY + 60_000) }]])
     );
     web.failWrites = ['CF_ACCESS_CLIENT_ID'];
-    await expect(runRotation(settings(), ports(), newRunRecord())).rejects.toThrow(DistributionError);
+    await expect(runServiceToken(settings(), ports(), newServiceTokenRecord())).rejects.toThrow(
+      DistributionError
+    );
     expect(tokens.calls).toEqual([]);
   });
 
   it('keeps the issue time when refreshing a token that was never rotated', async () => {
-    await runRotation(settings({ mode: 'refresh' }), ports(), newRunRecord());
+    await runServiceToken(settings({ mode: 'refresh' }), ports(), newServiceTokenRecord());
     expect(tokens.calls).toEqual([
       `update {"duration":"8760h","previousSecretExpiresAt":"${at(-10 * DAY).toISOString()}"}`
     ]);
-    const again = newRunRecord();
-    await runRotation(settings(), ports(), again);
+    const again = newServiceTokenRecord();
+    await runServiceToken(settings(), ports(), again);
     expect(again.plan?.action).toBe('none');
   });
 
   it('keeps the rotation time when a refresh comes after the grace is over', async () => {
     tokens.token = { ...tokens.token, previousSecretExpiresAt: at(-9 * DAY) };
-    await runRotation(settings({ mode: 'refresh' }), ports(), newRunRecord());
+    await runServiceToken(settings({ mode: 'refresh' }), ports(), newServiceTokenRecord());
     expect(tokens.calls).toEqual([
       `update {"duration":"8760h","previousSecretExpiresAt":"${at(-10 * DAY).toISOString()}"}`
     ]);

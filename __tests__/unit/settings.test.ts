@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { InputError } from '../../src/errors.js';
-import { readSettings } from '../../src/settings/read-settings.js';
+import { readSettings, type Settings } from '../../src/credentials/settings.js';
 import { setInputs, validInputs, ACCOUNT_ID, ZONE_ID } from '../support/inputs.js';
 
 const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -12,6 +12,17 @@ afterEach(() => {
 function settingsWith(overrides: Record<string, string>, env: NodeJS.ProcessEnv = {}) {
   setInputs(validInputs(overrides));
   return readSettings(env);
+}
+
+/** The service token's own settings (the run must be one). */
+function serviceToken(settings: Settings) {
+  if (settings.credential !== 'access-service-token') throw new Error('not a service token run');
+  return settings.serviceToken;
+}
+
+/** The API token's own settings, or undefined in a service token run. */
+function apiTokenOf(settings: Settings) {
+  return settings.credential === 'api-token' ? settings.apiToken : undefined;
 }
 
 function errorFor(overrides: Record<string, string>, env: NodeJS.ProcessEnv = {}): InputError {
@@ -34,11 +45,13 @@ describe('readSettings', () => {
       mode: 'auto',
       renewalWindowMs: 30 * 86_400_000,
       duration: { forever: false, text: '8760h', ms: 8760 * 3_600_000 },
-      previousSecretGraceMs: 24 * 3_600_000,
-      revokePrevious: false,
-      verifyUrl: undefined,
-      clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
-      clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
+      serviceToken: {
+        previousSecretGraceMs: 24 * 3_600_000,
+        revokePrevious: false,
+        verifyUrl: undefined,
+        clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
+        clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET'
+      },
       dryRun: false,
       exposeSecret: false,
       cloudflareApiUrl: 'https://api.cloudflare.com/client/v4',
@@ -76,15 +89,13 @@ describe('readSettings', () => {
     expect(settings).toMatchObject({
       scope: { kind: 'zone', id: ZONE_ID },
       duration: { forever: true },
-      previousSecretGraceMs: 0,
-      clientIdSecretName: 'MY_ID',
+      serviceToken: { previousSecretGraceMs: 0, clientIdSecretName: 'MY_ID', revokePrevious: true },
       dryRun: true,
       exposeSecret: true,
-      revokePrevious: true,
       cloudflareApiUrl: 'http://127.0.0.1:8787/cloudflare/client/v4',
       githubApiUrl: 'https://ghe.example.com/api/v3'
     });
-    expect(settings.verifyUrl?.href).toBe('https://app.example.com/health');
+    expect(serviceToken(settings).verifyUrl?.href).toBe('https://app.example.com/health');
   });
 
   it('defaults the target to the running repository and the API to GITHUB_API_URL', () => {
@@ -186,7 +197,7 @@ condition:
   it('defaults to the access-service-token credential, without API token settings', () => {
     const settings = settingsWith({});
     expect(settings.credential).toBe('access-service-token');
-    expect(settings.apiToken).toBeUndefined();
+    expect(apiTokenOf(settings)).toBeUndefined();
     expect(settings.scope).toEqual({ kind: 'account', id: ACCOUNT_ID });
   });
 
@@ -202,7 +213,6 @@ condition:
       tokenName: 'deploy',
       tokenId: undefined,
       mode: 'auto',
-      verifyUrl: undefined,
       apiToken: { strategy: 'replace', policy: undefined, secretName: 'CLOUDFLARE_API_TOKEN' }
     });
   });
@@ -217,7 +227,7 @@ condition:
 
   it('parses api-token-policy into settings.apiToken.policy', () => {
     const settings = settingsWith(apiToken({ 'api-token-policy': POLICY }));
-    expect(settings.apiToken?.policy).toEqual({
+    expect(apiTokenOf(settings)?.policy).toEqual({
       policies: [
         {
           effect: 'allow',
@@ -242,25 +252,25 @@ condition:
       ],
       condition: { 'request.ip': { in: ['192.0.2.0/24'] } }
     });
-    expect(settingsWith(apiToken({ 'api-token-policy': json })).apiToken?.policy).toEqual(
-      settingsWith(apiToken({ 'api-token-policy': POLICY })).apiToken?.policy
+    expect(apiTokenOf(settingsWith(apiToken({ 'api-token-policy': json })))?.policy).toEqual(
+      apiTokenOf(settingsWith(apiToken({ 'api-token-policy': POLICY })))?.policy
     );
   });
 
   it('treats a blank api-token-policy as not set', () => {
-    expect(settingsWith(apiToken({ 'api-token-policy': ' \n ' })).apiToken?.policy).toBeUndefined();
-    expect(settingsWith({ 'api-token-policy': ' \n ' }).apiToken).toBeUndefined();
+    expect(apiTokenOf(settingsWith(apiToken({ 'api-token-policy': ' \n ' })))?.policy).toBeUndefined();
+    expect(apiTokenOf(settingsWith({ 'api-token-policy': ' \n ' }))).toBeUndefined();
   });
 
   it('takes strategy replace and roll, and token-id with roll', () => {
-    expect(settingsWith(apiToken({ strategy: 'replace' })).apiToken?.strategy).toBe('replace');
+    expect(apiTokenOf(settingsWith(apiToken({ strategy: 'replace' })))?.strategy).toBe('replace');
     const rolled = settingsWith(apiToken({ strategy: 'roll', 'token-id': 'abc123', 'token-name': '' }));
-    expect(rolled.apiToken?.strategy).toBe('roll');
+    expect(apiTokenOf(rolled)?.strategy).toBe('roll');
     expect(rolled).toMatchObject({ tokenId: 'abc123', tokenName: undefined });
   });
 
   it('takes another api-token-secret-name, upper-cased', () => {
-    expect(settingsWith(apiToken({ 'api-token-secret-name': 'cf_dns_token' })).apiToken?.secretName).toBe(
+    expect(apiTokenOf(settingsWith(apiToken({ 'api-token-secret-name': 'cf_dns_token' })))?.secretName).toBe(
       'CF_DNS_TOKEN'
     );
   });

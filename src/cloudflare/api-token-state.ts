@@ -1,4 +1,8 @@
-import type { ApiTokenConditionJson, ApiTokenPolicyJson, ApiTokenState } from '../credentials/api-token/model.js';
+import type {
+  ApiTokenConditionJson,
+  ApiTokenPolicyJson,
+  ApiTokenState
+} from '../credentials/api-token/model.js';
 import { CloudflareApiError } from '../errors.js';
 import { date } from './token-state.js';
 

@@ -1,5 +1,9 @@
-import type { SecretMetadata } from '../credentials/service-token/model.js';
 import type { Target } from '../settings/targets.js';
+
+/** GitHub metadata of one secret (its value cannot be read back). */
+export interface SecretMetadata {
+  readonly updatedAt: Date;
+}
 
 export interface PublicKey {
   readonly keyId: string;

@@ -1,7 +1,8 @@
 import * as core from '@actions/core';
-import type { Result } from '../credentials/service-token/model.js';
+import type { Result } from '../run/plan-header.js';
 import type { RunRecord } from '../run/record.js';
-import type { Settings } from '../settings/settings.js';
+import type { TargetOutcome } from '../targets/slots.js';
+import type { CredentialReport } from './credential-report.js';
 
 export interface TargetEntry {
   readonly target: string;
@@ -9,28 +10,16 @@ export interface TargetEntry {
   readonly status: string;
 }
 
-/** One entry per target and secret, in the order of the `targets` input. */
-export function targetEntries(record: RunRecord, settings: Settings): TargetEntry[] {
-  const apiTokenSecret = settings.apiToken?.secretName;
-  if (apiTokenSecret) {
-    return record.outcomes.map((outcome) => ({
-      target: outcome.label,
-      secret: apiTokenSecret,
-      status: outcome.clientSecret
-    }));
-  }
-  return record.outcomes.flatMap((outcome) => [
-    {
+/** One entry per target and slot, in the order of the `targets` input and the credential's slots. */
+export function targetEntries(outcomes: readonly TargetOutcome[]): TargetEntry[] {
+  return outcomes.flatMap((outcome) =>
+    outcome.slots.map((slot) => ({
       target: outcome.label,
       // A variable shows as it is referenced in a workflow: vars.NAME.
-      secret:
-        outcome.clientIdAs === 'variable'
-          ? `vars.${settings.clientIdSecretName}`
-          : settings.clientIdSecretName,
-      status: outcome.clientId
-    },
-    { target: outcome.label, secret: settings.clientSecretSecretName, status: outcome.clientSecret }
-  ]);
+      secret: slot.as === 'variable' ? `vars.${slot.slot.name}` : slot.slot.name,
+      status: slot.status
+    }))
+  );
 }
 
 /** The result is known once the plan is made and, for a change, once the change happened. */
@@ -41,22 +30,12 @@ export function resultOf(record: RunRecord): Result | undefined {
   return undefined;
 }
 
-export function setOutputs(record: RunRecord, settings: Settings): void {
+export function setOutputs(report: CredentialReport, exposeSecret: boolean): void {
+  const { record } = report;
   const result = resultOf(record);
   if (result) core.setOutput('result', result);
-  const apiToken = record.apiToken;
-  if (apiToken) {
-    core.setOutput('token-id', apiToken.id);
-    core.setOutput('expires-at', apiToken.expiresOn ? apiToken.expiresOn.toISOString() : '');
-  }
-  const token = record.token;
-  if (token) {
-    core.setOutput('token-id', token.id);
-    core.setOutput('client-id', token.clientId);
-    core.setOutput('expires-at', token.expiresAt ? token.expiresAt.toISOString() : '');
-  }
-  if (record.outcomes.length) core.setOutput('targets', JSON.stringify(targetEntries(record, settings)));
+  for (const [name, value] of report.outputs) core.setOutput(name, value);
+  if (record.outcomes.length) core.setOutput('targets', JSON.stringify(targetEntries(record.outcomes)));
   // Masked since it was issued; exposed only on request, for later steps of the same job.
-  if (settings.exposeSecret && record.issuedSecret)
-    core.setOutput(settings.apiToken ? 'api-token' : 'client-secret', record.issuedSecret);
+  if (exposeSecret && record.issuedSecret) core.setOutput(report.secretOutput, record.issuedSecret);
 }

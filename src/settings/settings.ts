@@ -1,12 +1,9 @@
-import type { Strategy } from '../credentials/api-token/plan.js';
-import type { ApiTokenPolicy } from '../credentials/api-token/policy.js';
 import type { TokenDuration } from './duration.js';
 import type { Target } from './targets.js';
 
 /** What the action rotates: an Access service token (client id and secret) or an API token. */
 export type Credential = 'access-service-token' | 'api-token';
 export const CREDENTIALS: readonly Credential[] = ['access-service-token', 'api-token'];
-export const STRATEGIES: readonly Strategy[] = ['replace', 'roll'];
 
 export type Mode = 'auto' | 'rotate' | 'refresh' | 'check';
 export const MODES: readonly Mode[] = ['auto', 'rotate', 'refresh', 'check'];
@@ -15,48 +12,29 @@ export const MODES: readonly Mode[] = ['auto', 'rotate', 'refresh', 'check'];
 export type ServiceTokenScope =
   { readonly kind: 'account'; readonly id: string } | { readonly kind: 'zone'; readonly id: string };
 
+/** Who owns an API token: an account, or the user behind cloudflare-api-token. */
+export type ApiTokenScope = { readonly kind: 'account'; readonly id: string } | { readonly kind: 'user' };
+
 /** Who owns the managed token: an account or a zone (service tokens), an account or the user (API tokens). */
-export type TokenScope = ServiceTokenScope | { readonly kind: 'user' };
+export type TokenScope = ServiceTokenScope | ApiTokenScope;
 
-/** The inputs only an API token run uses. */
-export interface ApiTokenSettings {
-  /** How to create the token when none exists; a replacement copies the old token instead. */
-  readonly policy: ApiTokenPolicy | undefined;
-  /** The secret that receives the token's value in every target. */
-  readonly secretName: string;
-  readonly strategy: Strategy;
-}
-
-/** Every input of the action, parsed and validated once (see action.yml for the user-facing text). */
-export interface Settings {
+/**
+ * The inputs both credentials use, parsed and validated once (see action.yml for the user-facing text).
+ * Each credential adds its own mode, scope and inputs (`credentials/settings.ts` has the whole union).
+ */
+export interface CommonSettings {
   /** Cloudflare API token that manages the token (masked). */
   readonly cloudflareApiToken: string;
-  readonly credential: Credential;
-  readonly scope: TokenScope;
-  /** Set exactly when `credential` is 'api-token'. */
-  readonly apiToken: ApiTokenSettings | undefined;
   /** Name to find or create; undefined only when `tokenId` is set. */
   readonly tokenName: string | undefined;
   readonly tokenId: string | undefined;
-  readonly mode: Mode;
   /** Renewal window: a token expiring sooner than this is renewed (auto) or reported (check). */
   readonly renewalWindowMs: number;
   /** Validity of a created or renewed token. */
   readonly duration: TokenDuration;
-  /** How long the previous secret keeps working after a rotation; 0 revokes it at once. */
-  readonly previousSecretGraceMs: number;
-  /** End the previous secret's grace once every target holds the new one. */
-  readonly revokePrevious: boolean;
-  /** URL behind Access that must accept the new credential before the rotation is finished. */
-  readonly verifyUrl: URL | undefined;
   /** Token that writes GitHub secrets (masked). */
   readonly githubToken: string;
   readonly targets: readonly Target[];
-  /** Write the client id as an Actions variable (same name) instead of a secret, where the target has variables. */
-  readonly clientIdAsVariable: boolean;
-  /** Upper-case secret names. */
-  readonly clientIdSecretName: string;
-  readonly clientSecretSecretName: string;
   readonly dryRun: boolean;
   readonly exposeSecret: boolean;
   readonly cloudflareApiUrl: string;
@@ -70,7 +48,7 @@ export interface Timing {
   readonly writeIntervalMs: number;
   /** Unit of the retry plugins' back-off and of Retry-After values. */
   readonly retryBaseMs: number;
-  /** How long to keep retrying `verify-url` while the new secret propagates. */
+  /** How long to keep retrying the new credential's check while it propagates. */
   readonly verifyTimeoutMs: number;
   /** How long one HTTP request may take before it is abandoned (and, where safe, retried). */
   readonly requestTimeoutMs: number;

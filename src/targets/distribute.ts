@@ -1,96 +1,89 @@
 import * as core from '@actions/core';
 import { githubReason } from '../github/api-errors.js';
-import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import type { TargetState, WriteStatus } from '../credentials/service-token/model.js';
-import type { PlannedWrite } from '../credentials/service-token/plan.js';
-import type { SecretNames } from './observe.js';
-import type { RotationPorts } from '../credentials/service-token/ports.js';
-import type { RunRecord, TargetOutcome } from '../run/record.js';
-
-export interface Credential {
-  readonly clientId: string;
-  /** undefined when only client ids are written (no new secret was issued). */
-  readonly clientSecret: string | undefined;
-}
+import type { PublicKey } from '../github/secret-target.js';
+import type { Target } from '../settings/targets.js';
+import type { FanOut } from './fan-out.js';
+import type { TargetPorts } from './ports.js';
+import { writeOrder, type Slot, type WriteStatus } from './slots.js';
+import type { TargetWork } from './target-work.js';
 
 /** Runs one write and turns its outcome into a status; a failure is recorded, never thrown. */
 async function attempt(
-  target: SecretTarget,
+  work: TargetWork,
   name: string,
   write: () => Promise<'created' | 'updated'>
 ): Promise<WriteStatus> {
   try {
     const status = await write();
-    core.info(`${target.label}: ${name} ${status}.`);
+    core.info(`${work.label}: ${name} ${status}.`);
     return status;
   } catch (error) {
     const reason = githubReason(error);
-    core.warning(`${target.label}: writing ${name} failed (${reason}).`);
+    core.warning(`${work.label}: writing ${name} failed (${reason}).`);
     return `failed: ${reason}`;
   }
 }
 
+/** Seals `plaintext` with the target's public key (read in the preflight) and writes it as secret `name`. */
 export function writeSecret(
-  target: SecretTarget,
+  work: TargetWork,
   name: string,
   plaintext: string,
-  key: PublicKey,
-  ports: Pick<RotationPorts, 'seal'>
+  ports: Pick<TargetPorts, 'seal'>
 ): Promise<WriteStatus> {
-  return attempt(target, name, async () =>
-    target.write(name, { encryptedValue: await ports.seal(plaintext, key.key), keyId: key.keyId })
+  return attempt(work, name, async () => {
+    const key = work.key as PublicKey;
+    return work.adapter.write(name, {
+      encryptedValue: await ports.seal(plaintext, key.key),
+      keyId: key.keyId
+    });
+  });
+}
+
+/** A slot goes into a variable where it is kept as one and the target has variables, else into a secret. */
+export function writeSlot(
+  work: TargetWork,
+  slot: Slot,
+  value: string,
+  ports: Pick<TargetPorts, 'seal'>
+): Promise<WriteStatus> {
+  const variables = work.adapter.variables;
+  if (!work.usesVariable(slot) || !variables) return writeSecret(work, slot.name, value, ports);
+  return attempt(work, `variable ${slot.name}`, () =>
+    variables.write(slot.name, value, work.variables?.has(slot.name) ?? false)
   );
 }
 
-/** The client id goes into a variable where asked and the target has variables, else into a secret. */
-export function writeClientId(
-  target: SecretTarget,
-  state: TargetState | undefined,
-  clientId: string,
-  key: PublicKey,
-  names: SecretNames,
-  ports: RotationPorts
-): Promise<WriteStatus> {
-  const variables = names.clientIdAsVariable ? target.variables : undefined;
-  if (!variables) return writeSecret(target, names.clientId, clientId, key, ports);
-  return attempt(target, `variable ${names.clientId}`, () =>
-    variables.write(names.clientId, clientId, state?.clientIdVariable != null)
-  );
+/** Which slots one target gets. */
+export interface PlannedTargetWrite {
+  readonly target: Target;
+  readonly slots: readonly string[];
 }
 
 /**
- * Writes the planned secrets, one target after another (the client paces and retries each write). A target
- * that fails does not stop the others; each outcome is recorded. The client secret goes first: a client id
- * without its secret is no use, so it is skipped when the secret could not be written.
+ * Writes the planned slots, one target after another (the client paces and retries each write). A target
+ * that fails does not stop the others; each outcome is recorded. A slot without a value in `values` (no new
+ * secret was issued) and one the preflight already wrote are left alone; a companion is skipped where its
+ * value could not be written.
  */
 export async function distribute(
-  writes: readonly PlannedWrite[],
-  credential: Credential,
-  keys: ReadonlyMap<string, PublicKey>,
-  states: readonly TargetState[],
-  names: SecretNames,
-  ports: RotationPorts,
-  record: RunRecord
+  fanOut: FanOut,
+  writes: readonly PlannedTargetWrite[],
+  values: ReadonlyMap<string, string>,
+  ports: Pick<TargetPorts, 'seal'>
 ): Promise<void> {
-  const outcomes = new Map<string, TargetOutcome>(record.outcomes.map((outcome) => [outcome.label, outcome]));
+  const order = writeOrder(fanOut.slots);
   for (const [index, write] of writes.entries()) {
-    const target = ports.targets.find((candidate) => candidate.target === write.target) as SecretTarget;
-    const state = states.find((candidate) => candidate.target === write.target);
-    const outcome = outcomes.get(target.label) as TargetOutcome;
-    const key = keys.get(target.keyScope) as PublicKey;
-    if (write.clientSecret && credential.clientSecret !== undefined) {
-      outcome.clientSecret = await writeSecret(
-        target,
-        names.clientSecret,
-        credential.clientSecret,
-        key,
-        ports
+    const work = fanOut.get(write.target);
+    for (const slot of order) {
+      const value = values.get(slot.key);
+      if (!write.slots.includes(slot.key) || work.done.has(slot.key) || value === undefined) continue;
+      work.setStatus(
+        slot.key,
+        slot.role === 'companion' && work.valueFailed()
+          ? 'skipped'
+          : await writeSlot(work, slot, value, ports)
       );
-    }
-    if (write.clientId) {
-      outcome.clientId = outcome.clientSecret.startsWith('failed')
-        ? 'skipped'
-        : await writeClientId(target, state, credential.clientId, key, names, ports);
     }
     if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${writes.length} targets written.`);
   }

@@ -1,47 +1,98 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
-import { PermissionError } from '../errors.js';
+import type { PermissionError } from '../errors.js';
 import { githubHint, githubReason } from '../github/api-errors.js';
-import type { PublicKey, SecretTarget } from '../github/secret-targets.js';
-import { writeSecret } from './distribute.js';
-import { firstPerOwner } from './preflight.js';
-import { failedStatus, logStep, type RunRecord } from '../run/record.js';
-import type { ApiTokenPorts } from '../credentials/api-token/ports.js';
+import { logStep, type RunRecord } from '../run/record.js';
+import { writeSecret, writeSlot } from './distribute.js';
+import type { TargetPorts } from './ports.js';
+import { failedStatus, isFailed, type Slot, type WriteStatus } from './slots.js';
+import type { TargetWork } from './target-work.js';
 
-/** The probe's own secret, written and deleted again; no workflow reads it. */
+/** The throw-away probe's own secret, written and deleted again; no workflow reads it. */
 export const WRITE_PROBE_SECRET = 'CF_TOKEN_ROTATOR_WRITE_PROBE';
 
+/** A write that proves github-token may write a target, made before anything changes on Cloudflare. */
+export interface WriteProbe {
+  write(work: TargetWork): Promise<WriteStatus>;
+  /** The failure, for a target whose probe write failed (`reason` as GitHub gave it). */
+  refusal(work: TargetWork, reason: string, status: WriteStatus): PermissionError;
+  /** The step recorded once every probe succeeded. */
+  proof(count: number): string;
+}
+
+/** What to do about a probe write that failed with `status`. */
+export function probeHint(work: TargetWork, status: WriteStatus): string {
+  return githubHint(failedStatus(status), work.label);
+}
+
+function ownerOf(work: TargetWork): string {
+  const target = work.target;
+  return ('org' in target ? target.org : target.owner).toLowerCase();
+}
+
+/** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
+export function firstPerOwner(works: readonly TargetWork[]): TargetWork[] {
+  const probes = new Map<string, TargetWork>();
+  for (const work of works) if (!probes.has(ownerOf(work))) probes.set(ownerOf(work), work);
+  return [...probes.values()];
+}
+
 /**
- * A roll kills the old value at once, so a github-token that can read secrets but not write them would
- * leave every consumer with a dead value. Before rolling, write a throw-away secret (and delete it) in the
- * first target of each owner, where fine-grained tokens and GitHub App installations are granted.
+ * Reading secrets does not prove that github-token may write them: probe the first target of each owner,
+ * so that a token without write access fails the run while nothing has changed.
  */
 export async function probeWriteAccess(
-  targets: readonly SecretTarget[],
-  keys: ReadonlyMap<string, PublicKey>,
-  ports: ApiTokenPorts,
+  works: readonly TargetWork[],
+  probe: WriteProbe,
   record: RunRecord
 ): Promise<void> {
-  const probes = firstPerOwner(targets);
-  for (const target of probes) {
-    const key = keys.get(target.keyScope) as PublicKey;
-    const status = await writeSecret(target, WRITE_PROBE_SECRET, randomBytes(16).toString('hex'), key, ports);
-    if (status.startsWith('failed')) {
-      throw new PermissionError(
-        `github-token could not write a secret to ${target.label} (${status.slice('failed: '.length)}), so the token was not rolled.`,
-        githubHint(failedStatus(status), target.label)
-      );
-    }
-    try {
-      await target.remove(WRITE_PROBE_SECRET);
-    } catch (error) {
-      core.warning(
-        `${target.label}: could not delete the write probe secret ${WRITE_PROBE_SECRET} (${githubReason(error)}); delete it by hand.`
-      );
-    }
+  const probes = firstPerOwner(works);
+  for (const work of probes) {
+    const status = await probe.write(work);
+    if (isFailed(status)) throw probe.refusal(work, status.slice('failed: '.length), status);
   }
-  logStep(
-    record,
-    `github-token can write: a probe secret was written and deleted again in ${probes.length} target(s), one per owner, before rolling.`
-  );
+  logStep(record, probe.proof(probes.length));
+}
+
+/**
+ * Rewrites a slot whose value the change leaves as it is (a service token's client id): harmless, and it
+ * counts as that slot's write in this run.
+ */
+export function unchangedSlotProbe(
+  slot: Slot,
+  value: string,
+  ports: Pick<TargetPorts, 'seal'>,
+  texts: Pick<WriteProbe, 'refusal' | 'proof'>
+): WriteProbe {
+  return {
+    ...texts,
+    write: async (work) => {
+      const status = await writeSlot(work, slot, value, ports);
+      work.setStatus(slot.key, status);
+      work.done.add(slot.key);
+      return status;
+    }
+  };
+}
+
+/** Writes a throw-away secret and deletes it again: for a change that has no unchanged value to rewrite. */
+export function throwawaySecretProbe(
+  ports: Pick<TargetPorts, 'seal'>,
+  texts: Pick<WriteProbe, 'refusal' | 'proof'>
+): WriteProbe {
+  return {
+    ...texts,
+    write: async (work) => {
+      const status = await writeSecret(work, WRITE_PROBE_SECRET, randomBytes(16).toString('hex'), ports);
+      if (isFailed(status)) return status;
+      try {
+        await work.adapter.remove(WRITE_PROBE_SECRET);
+      } catch (error) {
+        core.warning(
+          `${work.label}: could not delete the write probe secret ${WRITE_PROBE_SECRET} (${githubReason(error)}); delete it by hand.`
+        );
+      }
+      return status;
+    }
+  };
 }

@@ -1,10 +1,11 @@
 import { CleanupError, DistributionError, errorMessage } from '../../errors.js';
-import { archivedAdvice, failedTargetList } from '../service-token/finish.js';
-import { failedOutcomes, logStep, type RunRecord } from '../../run/record.js';
+import { logStep } from '../../run/record.js';
 import type { Target } from '../../settings/targets.js';
+import { archivedAdvice, failedOutcomes, failedTargetList } from '../../targets/failure-report.js';
 import type { ApiTokenState } from './model.js';
 import { tokensToDelete, type ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';
+import type { ApiTokenRecord } from './record.js';
 
 export interface CleanupInput {
   readonly plan: ApiTokenPlan;
@@ -27,7 +28,11 @@ export interface CleanupInput {
  * leftovers of failed runs, and a new token that no target received. A token a failed target still
  * holds is kept, so no one is locked out; the next run replaces again and cleans up.
  */
-export async function cleanUp(input: CleanupInput, ports: ApiTokenPorts, record: RunRecord): Promise<void> {
+export async function cleanUp(
+  input: CleanupInput,
+  ports: ApiTokenPorts,
+  record: ApiTokenRecord
+): Promise<void> {
   const { plan, issued, written } = input;
   const family =
     issued && !input.family.some((token) => token.id === issued.id)
@@ -75,10 +80,10 @@ export async function cleanUp(input: CleanupInput, ports: ApiTokenPorts, record:
 }
 
 /** The run's failure when targets were not written: each named, with what it holds now. */
-export function apiTokenDistributionError(record: RunRecord, rolled: boolean): DistributionError {
+export function apiTokenDistributionError(record: ApiTokenRecord, rolled: boolean): DistributionError {
   return new DistributionError(
-    `${failedOutcomes(record).length} of ${record.outcomes.length} target(s) did not receive the new API token: ${failedTargetList(record)}.`,
-    archivedAdvice(record) +
+    `${failedOutcomes(record.outcomes).length} of ${record.outcomes.length} target(s) did not receive the new API token: ${failedTargetList(record.outcomes)}.`,
+    archivedAdvice(record.outcomes) +
       (rolled
         ? 'Their value was rolled away and no longer works (strategy roll): fix the cause and re-run now.'
         : 'They keep the token they held, which was kept and still works: fix the cause and re-run (mode auto replaces the token again, writes every target, then deletes the older tokens).')

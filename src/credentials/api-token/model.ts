@@ -1,4 +1,4 @@
-import type { SecretMetadata } from '../service-token/model.js';
+import type { SecretMetadata } from '../../github/secret-target.js';
 import type { Target } from '../../settings/targets.js';
 
 /** A policy as Cloudflare returns it; copied as is (minus its id) into a replacement. */

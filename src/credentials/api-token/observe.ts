@@ -1,22 +1,26 @@
 import * as core from '@actions/core';
-import type { ApiTokenStatus } from '../../cloudflare/running-token.js';
-import type { ApiTokenStore } from '../../cloudflare/api-tokens.js';
+import { warnIfExpiring, type RunningTokenStatus } from '../../cloudflare/running-token.js';
+import type { ApiTokenStore } from '../../cloudflare/api-token-store.js';
 import { TokenLookupError } from '../../errors.js';
-import { observeTargets, warnIfExpiring } from '../../targets/observe.js';
-import type { Settings } from '../../settings/settings.js';
+import type { FanOut } from '../../targets/fan-out.js';
+import { observeTargets } from '../../targets/observe.js';
 import type { ApiTokenState, ApiTokenTargetState } from './model.js';
 import type { ApiTokenPorts } from './ports.js';
+import type { ApiTokenRunSettings } from './settings.js';
 
 export interface ApiTokenObservation {
   /** cloudflare-api-token itself. */
-  readonly running: ApiTokenStatus;
+  readonly running: RunningTokenStatus;
   /** The token by id, or every token with the name (more than one after a failed or killed run). */
   readonly family: ApiTokenState[];
   readonly targets: ApiTokenTargetState[];
 }
 
 /** The token by id (its name checked when both are given), or every token with the name. */
-export async function findFamily(settings: Settings, tokens: ApiTokenStore): Promise<ApiTokenState[]> {
+export async function findFamily(
+  settings: Pick<ApiTokenRunSettings, 'tokenId' | 'tokenName'>,
+  tokens: ApiTokenStore
+): Promise<ApiTokenState[]> {
   const { tokenId, tokenName } = settings;
   if (!tokenId) return tokens.findByName(tokenName as string);
   const token = await tokens.get(tokenId);
@@ -31,15 +35,14 @@ export async function findFamily(settings: Settings, tokens: ApiTokenStore): Pro
 
 /** Everything read-only, at once: cloudflare-api-token, the tokens with the name, and every target. */
 export async function observeApiToken(
-  settings: Settings,
-  ports: ApiTokenPorts
+  settings: ApiTokenRunSettings,
+  ports: ApiTokenPorts,
+  fanOut: FanOut
 ): Promise<ApiTokenObservation> {
-  const secretName = (settings.apiToken as { secretName: string }).secretName;
-  const names = { clientId: secretName, clientSecret: secretName, clientIdAsVariable: false };
-  const [running, family, states] = await Promise.all([
+  const [running, family] = await Promise.all([
     ports.checkApiToken(),
     findFamily(settings, ports.apiTokens),
-    observeTargets(ports.targets, names)
+    observeTargets(fanOut)
   ]);
   warnIfExpiring('cloudflare-api-token', running.expiresOn, settings.renewalWindowMs, ports.now());
   const label = settings.tokenName ?? settings.tokenId;
@@ -54,6 +57,9 @@ export async function observeApiToken(
   return {
     running,
     family,
-    targets: states.map((state) => ({ target: state.target, secret: state.clientSecret }))
+    targets: fanOut.works.map((work) => ({
+      target: work.target,
+      secret: work.secrets.get(settings.apiToken.secretName)
+    }))
   };
 }

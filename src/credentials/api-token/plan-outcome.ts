@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
 import { ExpiryCheckError, InputError } from '../../errors.js';
 import type { RunRecord } from '../../run/record.js';
-import { targetLabel } from '../../settings/targets.js';
-import type { ApiTokenState } from './model.js';
+import type { FanOut } from '../../targets/fan-out.js';
 import type { ApiTokenPlan } from './plan.js';
 
 /** The plan in the log. */
@@ -23,7 +22,9 @@ export function describe(plan: ApiTokenPlan): void {
 export function assertRunningTokenHeld(plan: ApiTokenPlan, runningId: string, secretName: string): void {
   const running = [plan.current, ...plan.obsolete].find((token) => token?.id === runningId);
   const changes =
-    plan.action === 'replace' || plan.action === 'roll' || plan.obsolete.includes(running as ApiTokenState);
+    plan.action === 'replace' ||
+    plan.action === 'roll' ||
+    plan.obsolete.some((token) => token.id === runningId);
   if (!running || !changes) return;
   if ([...plan.holders.values()].some((held) => held.includes(runningId))) return;
   throw new InputError(
@@ -44,12 +45,9 @@ export function check(plan: ApiTokenPlan): void {
 }
 
 /** Marks what a dry run would write and delete; nothing is changed. */
-export function recordDryRun(plan: ApiTokenPlan, record: RunRecord): void {
+export function recordDryRun(plan: ApiTokenPlan, fanOut: FanOut, record: RunRecord): void {
   record.dryRun = true;
-  for (const target of plan.writes) {
-    const outcome = record.outcomes.find((candidate) => candidate.label === targetLabel(target));
-    if (outcome) outcome.clientSecret = 'planned';
-  }
+  for (const target of plan.writes) fanOut.get(target).setStatus('apiToken', 'planned');
   if (plan.obsolete.length) {
     record.steps.push(
       `Would delete API token(s) no target holds: ${plan.obsolete.map((token) => token.id).join(', ')}.`

@@ -1,10 +1,9 @@
 import { TokenLookupError } from '../../errors.js';
-import { CLOCK_TOLERANCE_MS, describeExpiry } from '../service-token/plan.js';
+import { CLOCK_TOLERANCE_MS, describeExpiry, isExpiring } from '../../run/plan-header.js';
 import { targetLabel, type Target } from '../../settings/targets.js';
 import type { ApiTokenResult, ApiTokenState, ApiTokenTargetState } from './model.js';
+import type { ApiTokenMode, Strategy } from './settings.js';
 
-export type Strategy = 'replace' | 'roll';
-export type ApiTokenMode = 'auto' | 'rotate' | 'check';
 export type ApiTokenAction = 'create' | 'replace' | 'roll' | 'check' | 'none';
 
 export interface ApiTokenPlanInput {
@@ -132,6 +131,45 @@ function planCreate(input: ApiTokenPlanInput, holders: Map<Target, readonly stri
   };
 }
 
+/** Why an existing token needs a change (none: it doesn't). */
+function changeReasons(
+  input: ApiTokenPlanInput,
+  current: ApiTokenState,
+  state: { expiring: boolean; expiry: string; staleTargets: readonly string[] }
+): string[] {
+  if (input.mode === 'rotate') return ['mode is rotate'];
+  const { expiring, expiry, staleTargets } = state;
+  return [
+    ...(current.status !== 'active' ? [`the token is ${current.status}`] : []),
+    ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
+    ...(staleTargets.length
+      ? [`${staleTargets.length} target(s) lack the current value: ${staleTargets.join(', ')}`]
+      : [])
+  ];
+}
+
+/** Each target's freshness against the current token, those without a working value first. */
+function targetFreshness(
+  input: ApiTokenPlanInput,
+  current: ApiTokenState,
+  holders: Map<Target, readonly string[]>
+) {
+  const tolerance = input.strategy === 'roll' ? ROLL_TOLERANCE_MS : CLOCK_TOLERANCE_MS;
+  const states = input.targets.map((state) => ({
+    state,
+    freshness: freshness(state, current, holders.get(state.target) ?? [], tolerance)
+  }));
+  const stale = states.filter((entry) => entry.freshness !== 'current');
+  return {
+    stale: stale.map((entry) => entry.state.target),
+    staleTargets: stale.map((entry) => `${targetLabel(entry.state.target)} (${entry.freshness})`),
+    // Targets without a working value are written first: they get one sooner.
+    writes: [...stale, ...states.filter((entry) => entry.freshness === 'current')].map(
+      (entry) => entry.state.target
+    )
+  };
+}
+
 /** Decides what an API token run does. Pure: no I/O, the clock comes in as `now`. */
 export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
   const { family, now } = input;
@@ -143,27 +181,10 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
   const current = ordered.find((token) => held.has(token.id)) ?? ordered[0];
   if (!current) return planCreate(input, holders);
   const obsolete = tokensToDelete(family, new Set([current.id]), holders, new Set());
-  const states = input.targets.map((state) => ({
-    state,
-    freshness: freshness(
-      state,
-      current,
-      holders.get(state.target) ?? [],
-      input.strategy === 'roll' ? ROLL_TOLERANCE_MS : CLOCK_TOLERANCE_MS
-    )
-  }));
-  const stale = states.filter((entry) => entry.freshness !== 'current');
-  const staleTargets = stale.map((entry) => `${targetLabel(entry.state.target)} (${entry.freshness})`);
-  // Targets without a working value are written first: they get one sooner.
-  const writes = [...stale, ...states.filter((entry) => entry.freshness === 'current')].map(
-    (entry) => entry.state.target
-  );
+  const { stale, staleTargets, writes } = targetFreshness(input, current, holders);
   const expiry = describeExpiry(current.expiresOn, now);
-  const expiring =
-    current.expiresOn !== null && current.expiresOn.getTime() - now.getTime() <= input.renewalWindowMs;
+  const expiring = isExpiring(current.expiresOn, now, input.renewalWindowMs);
   const inactive = current.status !== 'active';
-  const change = input.strategy === 'replace' ? 'replace' : 'roll';
-  const changed: ApiTokenResult = input.strategy === 'replace' ? 'replaced' : 'rolled';
   const base = { current, holders, obsolete, staleTargets, rotationOnlyFor: [], expiryAlert: undefined };
 
   if (input.mode === 'check') {
@@ -178,26 +199,17 @@ export function planApiToken(input: ApiTokenPlanInput): ApiTokenPlan {
       expiryAlert: expiring || inactive ? `API token '${current.name}' (${current.id}) ${state}.` : undefined
     };
   }
-  const reasons =
-    input.mode === 'rotate'
-      ? ['mode is rotate']
-      : [
-          ...(inactive ? [`the token is ${current.status}`] : []),
-          ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
-          ...(stale.length
-            ? [`${stale.length} target(s) lack the current value: ${staleTargets.join(', ')}`]
-            : [])
-        ];
+  const reasons = changeReasons(input, current, { expiring, expiry, staleTargets });
   if (reasons.length) {
+    const replace = input.strategy === 'replace';
     return {
       ...base,
-      action: change,
-      renew: change === 'roll' && expiring,
-      result: changed,
+      action: replace ? 'replace' : 'roll',
+      renew: !replace && expiring,
+      result: replace ? 'replaced' : 'rolled',
       reasons,
       writes,
-      rotationOnlyFor:
-        input.mode === 'auto' && !expiring && !inactive ? stale.map((entry) => entry.state.target) : []
+      rotationOnlyFor: input.mode === 'auto' && !expiring && !inactive ? stale : []
     };
   }
   return {

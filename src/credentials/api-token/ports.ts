@@ -1,12 +1,11 @@
-import type { ApiTokenStatus } from '../../cloudflare/running-token.js';
-import type { ApiTokenStore } from '../../cloudflare/api-tokens.js';
-import type { RotationPorts } from '../service-token/ports.js';
+import type { ApiTokenStore } from '../../cloudflare/api-token-store.js';
+import type { RunningTokenStatus } from '../../cloudflare/running-token.js';
+import type { Clock } from '../../run/retry.js';
+import type { TargetPorts } from '../../targets/ports.js';
 
-/** Everything an API token run talks to: the service token ports, with the API token store instead. */
-export interface ApiTokenPorts extends Omit<RotationPorts, 'tokens' | 'verify' | 'checkApiToken'> {
+/** Everything an API token run talks to. Production wires the real adapters; tests pass in-memory ones. */
+export interface ApiTokenPorts extends TargetPorts, Clock {
   /** Verifies cloudflare-api-token itself; its id tells whether the run rotates its own token. */
-  checkApiToken(): Promise<ApiTokenStatus>;
+  checkApiToken(): Promise<RunningTokenStatus>;
   readonly apiTokens: ApiTokenStore;
-  /** Waits between attempts to verify a new value (tests pass a fake). */
-  sleep(ms: number): Promise<void>;
 }

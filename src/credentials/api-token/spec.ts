@@ -1,4 +1,4 @@
-import type { PermissionGroup } from '../../cloudflare/api-tokens.js';
+import type { PermissionGroup } from '../../cloudflare/api-token-store.js';
 import { InputError } from '../../errors.js';
 import type { ApiTokenPolicy, PermissionGroupRef } from './policy.js';
 import type { TokenDuration } from '../../settings/duration.js';

@@ -1,9 +1,11 @@
 import { ConcurrentRotationError, VerificationError, errorMessage } from '../../errors.js';
-import { logStep, type RunRecord } from '../../run/record.js';
-import type { Settings } from '../../settings/settings.js';
+import { logStep } from '../../run/record.js';
+import { retryUntilDeadline } from '../../run/retry.js';
 import type { ApiTokenSpec, ApiTokenState, IssuedApiToken } from './model.js';
 import type { ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';
+import type { ApiTokenRecord } from './record.js';
+import type { ApiTokenRunSettings } from './settings.js';
 import { expiryFrom } from './spec.js';
 
 /**
@@ -35,27 +37,33 @@ async function assertFamilyUnchanged(
  */
 async function verifyValue(
   issued: IssuedApiToken,
-  settings: Settings,
+  settings: ApiTokenRunSettings,
   ports: ApiTokenPorts
 ): Promise<string | undefined> {
-  const deadline = ports.now().getTime() + settings.timing.verifyTimeoutMs;
-  let problem: string;
-  for (let attempt = 0; ; attempt++) {
-    try {
-      const answer = await ports.apiTokens.verifyValue(issued.value);
-      if (answer.id === issued.token.id && answer.status === 'active') return undefined;
-      problem = `Cloudflare reports it as token ${answer.id}, ${answer.status}`;
-    } catch (error) {
-      problem = errorMessage(error);
+  const outcome = await retryUntilDeadline(
+    ports,
+    { timeoutMs: settings.timing.verifyTimeoutMs, baseMs: settings.timing.retryBaseMs, maxWaitMs: 10_000 },
+    async () => {
+      try {
+        const answer = await ports.apiTokens.verifyValue(issued.value);
+        if (answer.id === issued.token.id && answer.status === 'active')
+          return { done: true, value: undefined };
+        return { done: false, problem: `Cloudflare reports it as token ${answer.id}, ${answer.status}` };
+      } catch (error) {
+        return { done: false, problem: errorMessage(error) };
+      }
     }
-    const wait = Math.min(settings.timing.retryBaseMs * 2 ** attempt, 10_000);
-    if (ports.now().getTime() + wait > deadline) return problem;
-    await ports.sleep(wait);
-  }
+  );
+  return outcome.ok ? undefined : outcome.problem;
 }
 
 /** A new token that failed verification goes again: nothing was written, the old token is unchanged. */
-async function discard(issued: IssuedApiToken, problem: string, ports: ApiTokenPorts, record: RunRecord) {
+async function discard(
+  issued: IssuedApiToken,
+  problem: string,
+  ports: ApiTokenPorts,
+  record: ApiTokenRecord
+) {
   let cleanup = `It was deleted again; nothing was written, and the token in use is unchanged.`;
   try {
     await ports.apiTokens.delete(issued.token);
@@ -79,9 +87,9 @@ export interface Staged {
 export async function createToken(
   spec: ApiTokenSpec,
   observed: readonly ApiTokenState[],
-  settings: Settings,
+  settings: ApiTokenRunSettings,
   ports: ApiTokenPorts,
-  record: RunRecord
+  record: ApiTokenRecord
 ): Promise<Staged> {
   const known = await assertFamilyUnchanged(spec.name, observed, ports);
   const issued = await ports.apiTokens.create(spec, known);
@@ -102,11 +110,12 @@ export async function createToken(
 export async function rollToken(
   plan: ApiTokenPlan,
   runningId: string,
-  settings: Settings,
+  settings: ApiTokenRunSettings,
   ports: ApiTokenPorts,
-  record: RunRecord
+  record: ApiTokenRecord
 ): Promise<Staged> {
-  let token = plan.current as ApiTokenState;
+  let token = plan.current;
+  if (!token) throw new Error('A roll needs the token in use.');
   if (plan.renew) {
     token = await ports.apiTokens.renew(token, expiryFrom(settings.duration, ports.now()));
     record.apiToken = token;
@@ -129,9 +138,9 @@ export async function rollToken(
  */
 export async function checkRolledValue(
   staged: Staged,
-  settings: Settings,
+  settings: ApiTokenRunSettings,
   ports: ApiTokenPorts,
-  record: RunRecord
+  record: ApiTokenRecord
 ): Promise<Staged> {
   const { token, value } = staged.issued;
   const reread = async () => ports.apiTokens.get(token.id);

@@ -1,20 +1,22 @@
 import * as core from '@actions/core';
-import { DistributionError, VerificationError } from '../../errors.js';
+import { DistributionError, VerificationError, errorMessage } from '../../errors.js';
+import { logStep } from '../../run/record.js';
+import { archivedAdvice, failedOutcomes, failedTargetList } from '../../targets/failure-report.js';
 import type { TokenState } from './model.js';
 import { lastRotation } from './plan.js';
-import type { Settings } from '../../settings/settings.js';
-import type { RotationPorts } from './ports.js';
-import { ARCHIVED, failedOutcomes, logStep, type RunRecord } from '../../run/record.js';
+import type { ServiceTokenPorts } from './ports.js';
+import type { ServiceTokenRecord } from './record.js';
+import type { ServiceTokenRunSettings } from './settings.js';
 
 /**
  * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),
  * if asked to. It is moved to the rotation time rather than to "now": equally expired, and the next run can
  * still tell when the secret was issued (see `lastRotation`).
  */
-export async function revokePrevious(
+async function revokePrevious(
   token: TokenState,
-  ports: RotationPorts,
-  record: RunRecord
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord
 ): Promise<void> {
   const rotatedAt = lastRotation(token);
   record.token = await ports.tokens.update(token, { previousSecretExpiresAt: rotatedAt });
@@ -26,20 +28,20 @@ export async function revokePrevious(
  * Keeps consumers working after a partial failure: the targets that were not written still hold the
  * previous secret, so its grace is extended from now. The next run sees them stale and heals them.
  */
-export async function extendGrace(
+async function extendGrace(
   token: TokenState,
-  settings: Settings,
-  ports: RotationPorts,
-  record: RunRecord
+  graceMs: number,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord
 ): Promise<void> {
-  if (settings.previousSecretGraceMs <= 0) {
+  if (graceMs <= 0) {
     record.steps.push(
       'previous-secret-grace is 0s: the previous secret was revoked at the rotation and cannot be extended.'
     );
     core.warning(record.steps.at(-1) as string);
     return;
   }
-  const validUntil = new Date(ports.now().getTime() + settings.previousSecretGraceMs);
+  const validUntil = new Date(ports.now().getTime() + graceMs);
   try {
     record.token = await ports.tokens.update(token, { previousSecretExpiresAt: validUntil });
     record.previousSecretValidUntil = validUntil;
@@ -50,23 +52,13 @@ export async function extendGrace(
   } catch (error) {
     // The run is failing already; say what this means rather than hide the first failure.
     record.steps.push(
-      `Could not extend the previous secret's grace (${error instanceof Error ? error.message : String(error)}); it still ends at ${record.previousSecretValidUntil?.toISOString() ?? 'the time set at rotation'}.`
+      `Could not extend the previous secret's grace (${errorMessage(error)}); it still ends at ${record.previousSecretValidUntil?.toISOString() ?? 'the time set at rotation'}.`
     );
     core.error(record.steps.at(-1) as string);
   }
 }
 
-/** The first thing to do when archived repositories are among the targets that were not written. */
-export function archivedAdvice(record: RunRecord): string {
-  const archived = failedOutcomes(record).some((outcome) => outcome.clientSecret === ARCHIVED);
-  return archived ? 'Remove archived repositories from targets. ' : '';
-}
-
-function whatToDo(record: RunRecord, now: Date): string {
-  return archivedAdvice(record) + whatToDoAboutTheRest(record, now);
-}
-
-function whatToDoAboutTheRest(record: RunRecord, now: Date): string {
+function whatToDoAboutTheRest(record: ServiceTokenRecord, now: Date): string {
   const until = record.previousSecretValidUntil;
   if (!until) return 'Fix the cause and re-run (mode auto writes the missing targets).';
   if (until.getTime() <= now.getTime()) {
@@ -75,22 +67,11 @@ function whatToDoAboutTheRest(record: RunRecord, now: Date): string {
   return `Each keeps what it held; the previous secret works until ${until.toISOString()}: fix the cause and re-run before then (mode auto rewrites every target).`;
 }
 
-/** Each target that was not written, with its reason: `octo/web (403 Forbidden), octo/api (...)`. */
-export function failedTargetList(record: RunRecord): string {
-  const reason = (status: string): string => status.replace(/^failed: /, '');
-  return failedOutcomes(record)
-    .map(
-      (outcome) =>
-        `${outcome.label} (${reason(outcome.clientSecret.startsWith('failed') ? outcome.clientSecret : outcome.clientId)})`
-    )
-    .join(', ');
-}
-
 /** The run's failure when targets were not written: each named with its reason. */
-export function distributionError(record: RunRecord, now: Date): DistributionError {
+export function distributionError(record: ServiceTokenRecord, now: Date): DistributionError {
   return new DistributionError(
-    `${failedOutcomes(record).length} of ${record.outcomes.length} target(s) did not receive the new secret: ${failedTargetList(record)}.`,
-    whatToDo(record, now)
+    `${failedOutcomes(record.outcomes).length} of ${record.outcomes.length} target(s) did not receive the new secret: ${failedTargetList(record.outcomes)}.`,
+    archivedAdvice(record.outcomes) + whatToDoAboutTheRest(record, now)
   );
 }
 
@@ -107,19 +88,18 @@ export interface FinishInput {
  */
 export async function finish(
   input: FinishInput,
-  settings: Settings,
-  ports: RotationPorts,
-  record: RunRecord
+  settings: ServiceTokenRunSettings,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord
 ): Promise<void> {
-  const failed = failedOutcomes(record).length > 0;
+  const failed = failedOutcomes(record.outcomes).length > 0;
+  const { revokePrevious: revoke, previousSecretGraceMs } = settings.serviceToken;
   await core.group('Finish', async () => {
     if (!failed && !input.verification) {
-      if (settings.revokePrevious && input.rotated) await revokePrevious(input.token, ports, record);
-      else {
-        logStep(record, 'Every target holds the new secret.');
-      }
+      if (revoke && input.rotated) await revokePrevious(input.token, ports, record);
+      else logStep(record, 'Every target holds the new secret.');
     } else if (input.rotated) {
-      await extendGrace(record.token ?? input.token, settings, ports, record);
+      await extendGrace(record.token ?? input.token, previousSecretGraceMs, ports, record);
     }
   });
   if (failed) throw distributionError(record, ports.now());

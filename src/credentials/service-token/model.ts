@@ -1,3 +1,4 @@
+import type { SecretMetadata } from '../../github/secret-target.js';
 import type { Target } from '../../settings/targets.js';
 
 /** What the run learned about the service token (read-only observation). */
@@ -22,11 +23,6 @@ export interface IssuedCredential {
   readonly clientSecret: string;
 }
 
-/** GitHub metadata of one secret (its value cannot be read back). */
-export interface SecretMetadata {
-  readonly updatedAt: Date;
-}
-
 /** What the run learned about one target: metadata of the two secrets, undefined when missing. */
 export interface TargetState {
   readonly target: Target;
@@ -38,8 +34,3 @@ export interface TargetState {
    */
   readonly clientIdVariable?: string | null;
 }
-
-export type Result = 'created' | 'rotated' | 'refreshed' | 'replaced' | 'rolled' | 'unchanged' | 'checked';
-
-/** The outcome of one secret in one target, as reported in the `targets` output and the summary. */
-export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'skipped' | `failed: ${string}`;

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
 import { ExpiryCheckError } from '../../errors.js';
 import type { Plan } from './plan.js';
-import { targetLabel } from '../../settings/targets.js';
 import type { RunRecord } from '../../run/record.js';
+import type { FanOut } from '../../targets/fan-out.js';
 
 export function describePlan(plan: Plan): void {
   core.info(
@@ -30,13 +30,12 @@ export function check(plan: Plan): void {
 }
 
 /** Marks what a dry run would write; nothing is changed. */
-export function recordDryRun(plan: Plan, record: RunRecord): void {
+export function recordDryRun(plan: Plan, fanOut: FanOut, record: RunRecord): void {
   record.dryRun = true;
   for (const write of plan.writes) {
-    const outcome = record.outcomes.find((candidate) => candidate.label === targetLabel(write.target));
-    if (!outcome) continue;
-    if (write.clientSecret) outcome.clientSecret = 'planned';
-    if (write.clientId) outcome.clientId = 'planned';
+    const work = fanOut.get(write.target);
+    if (write.clientSecret) work.setStatus('clientSecret', 'planned');
+    if (write.clientId) work.setStatus('clientId', 'planned');
   }
   record.steps.push('Dry run: nothing was changed.');
 }

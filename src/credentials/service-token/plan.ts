@@ -1,15 +1,9 @@
+import { TokenLookupError } from '../../errors.js';
+import { CLOCK_TOLERANCE_MS, describeExpiry, isExpiring, type Result } from '../../run/plan-header.js';
 import type { Mode } from '../../settings/settings.js';
 import type { Target } from '../../settings/targets.js';
 import { targetLabel } from '../../settings/targets.js';
-import { TokenLookupError } from '../../errors.js';
-import type { Result, TargetState, TokenState } from './model.js';
-
-/**
- * GitHub reports secret times in whole seconds, and its clock and Cloudflare's are not the same clock: a
- * secret written right after a rotation may carry a slightly earlier time. Within this margin it still counts
- * as written after the rotation. Only a concurrent run could write an old secret inside it.
- */
-export const CLOCK_TOLERANCE_MS = 5000;
+import type { TargetState, TokenState } from './model.js';
 
 export type Action = 'create' | 'rotate' | 'refresh' | 'check' | 'none';
 export type Freshness = 'current' | 'stale' | 'missing';
@@ -67,18 +61,6 @@ export function secretFreshness(written: { updatedAt: Date } | undefined, since:
   return written.updatedAt.getTime() + CLOCK_TOLERANCE_MS >= since.getTime() ? 'current' : 'stale';
 }
 
-function isExpiring(token: TokenState, now: Date, windowMs: number): boolean {
-  return token.expiresAt !== null && token.expiresAt.getTime() - now.getTime() <= windowMs;
-}
-
-/** A token's expiry in words, for plans and checks of either kind of token (null: never expires). */
-export function describeExpiry(expiresAt: Date | null, now: Date): string {
-  if (expiresAt === null) return 'never expires';
-  const days = (expiresAt.getTime() - now.getTime()) / 86_400_000;
-  if (days <= 0) return `expired at ${expiresAt.toISOString()}`;
-  return `expires at ${expiresAt.toISOString()} (in ${days.toFixed(1)} days)`;
-}
-
 /**
  * Every target gets the new secret; those holding an out-of-date secret come first. Cloudflare keeps one
  * previous secret, so a rotation ends an older one at once: the sooner such a target is written, the shorter
@@ -124,20 +106,79 @@ function planMissingToken(input: PlanInput): Plan {
   };
 }
 
-/** Decides what the run does. Pure: no I/O, the clock comes in as `now`. */
-export function plan(input: PlanInput): Plan {
-  const { token, now } = input;
-  if (!token) return planMissingToken(input);
+/** What every plan for an existing token starts from. */
+interface Assessment {
+  readonly input: PlanInput;
+  readonly token: TokenState;
+  readonly since: Date;
+  readonly stale: readonly TargetState[];
+  readonly expiring: boolean;
+  readonly expiry: string;
+  readonly base: Pick<Plan, 'staleTargets' | 'expiryProblem' | 'rotationOnlyFor'>;
+}
 
+function assess(input: PlanInput, token: TokenState): Assessment {
   const since = lastRotation(token);
   const stale = input.targets.filter((state) => secretFreshness(state.clientSecret, since) !== 'current');
   const staleTargets = stale.map(
     (state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`
   );
-  const expiring = isExpiring(token, now, input.renewalWindowMs);
-  const expiry = describeExpiry(token.expiresAt, now);
-  const base = { staleTargets, expiryProblem: undefined, rotationOnlyFor: [] };
+  return {
+    input,
+    token,
+    since,
+    stale,
+    expiring: isExpiring(token.expiresAt, input.now, input.renewalWindowMs),
+    expiry: describeExpiry(token.expiresAt, input.now),
+    base: { staleTargets, expiryProblem: undefined, rotationOnlyFor: [] }
+  };
+}
 
+function rotationWrites({ input, token, since }: Assessment): PlannedWrite[] {
+  return allWrites(input.targets, (state) => clientIdNeedsWrite(state, token), since);
+}
+
+/** Auto mode: rotate when the token expires soon or a target lacks the current secret, else only fill in client ids. */
+function planAuto(assessment: Assessment): Plan {
+  const { input, token, stale, expiring, expiry, base } = assessment;
+  const reasons = [
+    ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
+    ...(stale.length
+      ? [`${stale.length} target(s) lack the current secret: ${base.staleTargets.join(', ')}`]
+      : [])
+  ];
+  if (reasons.length) {
+    return {
+      ...base,
+      rotationOnlyFor: expiring ? [] : stale.map((state) => state.target),
+      action: 'rotate',
+      renew: expiring,
+      result: 'rotated',
+      reasons,
+      writes: rotationWrites(assessment)
+    };
+  }
+  const clientIdOnly = input.targets
+    .filter((state) => clientIdNeedsWrite(state, token))
+    .map((state) => ({ target: state.target, clientId: true, clientSecret: false }));
+  return {
+    ...base,
+    action: 'none',
+    renew: false,
+    result: 'unchanged',
+    reasons: [
+      `every target holds the current secret and the token ${expiry}`,
+      ...(clientIdOnly.length ? [`${clientIdOnly.length} target(s) lack the client id`] : [])
+    ],
+    writes: clientIdOnly
+  };
+}
+
+/** Decides what the run does. Pure: no I/O, the clock comes in as `now`. */
+export function plan(input: PlanInput): Plan {
+  if (!input.token) return planMissingToken(input);
+  const assessment = assess(input, input.token);
+  const { token, expiring, expiry, base } = assessment;
   switch (input.mode) {
     case 'check':
       return {
@@ -165,40 +206,9 @@ export function plan(input: PlanInput): Plan {
         renew: expiring,
         result: 'rotated',
         reasons: ['mode is rotate', ...(expiring ? [`the token ${expiry}`] : [])],
-        writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token), since)
+        writes: rotationWrites(assessment)
       };
-    case 'auto': {
-      const reasons = [
-        ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
-        ...(stale.length
-          ? [`${stale.length} target(s) lack the current secret: ${staleTargets.join(', ')}`]
-          : [])
-      ];
-      if (reasons.length) {
-        return {
-          ...base,
-          rotationOnlyFor: expiring ? [] : stale.map((state) => state.target),
-          action: 'rotate',
-          renew: expiring,
-          result: 'rotated',
-          reasons,
-          writes: allWrites(input.targets, (state) => clientIdNeedsWrite(state, token), since)
-        };
-      }
-      const clientIdOnly = input.targets
-        .filter((state) => clientIdNeedsWrite(state, token))
-        .map((state) => ({ target: state.target, clientId: true, clientSecret: false }));
-      return {
-        ...base,
-        action: 'none',
-        renew: false,
-        result: 'unchanged',
-        reasons: [
-          `every target holds the current secret and the token ${expiry}`,
-          ...(clientIdOnly.length ? [`${clientIdOnly.length} target(s) lack the client id`] : [])
-        ],
-        writes: clientIdOnly
-      };
-    }
+    case 'auto':
+      return planAuto(assessment);
   }
 }

@@ -1,18 +1,19 @@
-import type { ApiTokenStatus } from '../../cloudflare/running-token.js';
 import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
-import type { SecretTarget } from '../../github/secret-targets.js';
+import type { RunningTokenStatus } from '../../cloudflare/running-token.js';
+import type { Clock } from '../../run/retry.js';
+import type { TargetPorts } from '../../targets/ports.js';
 
-/** Everything the rotation talks to. Production wires the real adapters; tests pass in-memory ones. */
-export interface RotationPorts {
+/** One request to verify-url with a credential: its status, and where a redirect leads (origin and path). */
+export interface VerifyAnswer {
+  readonly status: number;
+  readonly redirect: string | undefined;
+}
+
+/** Everything a service token run talks to. Production wires the real adapters; tests pass in-memory ones. */
+export interface ServiceTokenPorts extends TargetPorts, Clock {
   /** Verifies cloudflare-api-token itself (active, and when it expires). */
-  checkApiToken(): Promise<ApiTokenStatus>;
+  checkApiToken(): Promise<RunningTokenStatus>;
   readonly tokens: ServiceTokenStore;
-  readonly targets: readonly SecretTarget[];
-  /** Whether a repository is archived (read-only), for the check before anything changes. */
-  isArchived(owner: string, repo: string): Promise<boolean>;
-  /** Seals a plaintext for a base64 public key. */
-  seal(plaintext: string, publicKey: string): Promise<string>;
-  /** Requests the protected URL with the credential; resolves on a 2xx, throws otherwise. */
-  verify(clientId: string, clientSecret: string): Promise<void>;
-  now(): Date;
+  /** Requests the protected URL once with the credential (no redirect followed); throws when no answer came. */
+  requestVerifyUrl(url: URL, clientId: string, clientSecret: string): Promise<VerifyAnswer>;
 }

@@ -1,39 +1,68 @@
 import * as core from '@actions/core';
-import type { PublicKey } from '../../github/secret-targets.js';
-import type { IssuedCredential, TokenState } from './model.js';
-import { plan as decide } from './plan.js';
-import type { Settings } from '../../settings/settings.js';
+import type { PlannedTargetWrite } from '../../targets/distribute.js';
 import { distribute } from '../../targets/distribute.js';
+import { FanOut } from '../../targets/fan-out.js';
+import { failedOutcomes } from '../../targets/failure-report.js';
 import { distributionError, finish } from './finish.js';
-import { observe, type SecretNames } from '../../targets/observe.js';
+import type { IssuedCredential, TokenState } from './model.js';
+import { observe } from './observe.js';
+import { plan as decide } from './plan.js';
 import { check, describePlan, recordDryRun } from './plan-outcome.js';
-import type { RotationPorts } from './ports.js';
-import { preflight } from '../../targets/preflight.js';
-import { failedOutcomes, unchangedOutcomes, type RunRecord } from '../../run/record.js';
+import type { ServiceTokenPorts } from './ports.js';
+import { preflightWrites } from './preflight.js';
+import type { ServiceTokenRecord } from './record.js';
+import type { ServiceTokenRunSettings } from './settings.js';
+import { serviceTokenSlots } from './slots.js';
 import { stage } from './stage.js';
+import { verifyCredential } from './verify.js';
+
+/** verify-url's verdict on the new credential: undefined when it passed or is not set, else the failure. */
+async function test(
+  credential: { clientId: string; clientSecret: string },
+  settings: ServiceTokenRunSettings,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord
+): Promise<Error | undefined> {
+  const url = settings.serviceToken.verifyUrl;
+  if (!url) return undefined;
+  return core.group('Test the new credential', () =>
+    verifyCredential(url, credential, settings.timing, ports).then(
+      () => void record.steps.push('verify-url accepted the new credential.'),
+      (error: Error) => error
+    )
+  );
+}
+
+/** Writes the client id (and the new secret, when one was issued) to the targets the preflight left. */
+async function write(
+  writes: readonly PlannedTargetWrite[],
+  token: TokenState,
+  issued: IssuedCredential | undefined,
+  fanOut: FanOut,
+  ports: ServiceTokenPorts
+): Promise<void> {
+  if (!writes.length) return;
+  const values = new Map([['clientId', token.clientId]]);
+  if (issued) values.set('clientSecret', issued.clientSecret);
+  await core.group('Distribute to the targets', () => distribute(fanOut, writes, values, ports));
+}
 
 /**
  * The rotation protocol: observe (read-only) → plan → preflight (read-only) → stage (create, renew, rotate
  * with a grace) → distribute (write each target) → test (verify-url) → finish (end or extend the grace).
  * Each step records what it did in `record`, which the report reads even when a step throws.
  */
-export async function runRotation(
-  settings: Settings,
-  ports: RotationPorts,
-  record: RunRecord
+export async function runServiceToken(
+  settings: ServiceTokenRunSettings,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord
 ): Promise<void> {
-  const names: SecretNames = {
-    clientId: settings.clientIdSecretName,
-    clientSecret: settings.clientSecretSecretName,
-    clientIdAsVariable: settings.clientIdAsVariable
-  };
-  record.outcomes = unchangedOutcomes(ports.targets, names.clientIdAsVariable);
-
+  const fanOut = new FanOut(ports.targets, serviceTokenSlots(settings.serviceToken).all);
+  record.outcomes = fanOut.outcomes;
   const { token, targets } = await core.group('Observe the token and the targets', () =>
-    observe(settings, ports, names)
+    observe(settings, ports, fanOut)
   );
   record.token = token;
-
   const plan = decide({
     mode: settings.mode,
     tokenName: settings.tokenName,
@@ -45,41 +74,32 @@ export async function runRotation(
   record.plan = plan;
   describePlan(plan);
   if (plan.action === 'check') return check(plan);
-  if (settings.dryRun) return recordDryRun(plan, record);
+  if (settings.dryRun) return recordDryRun(plan, fanOut, record);
 
-  const { writes, keys } = plan.writes.length
+  const writes = plan.writes.length
     ? await core.group('Preflight: repositories, access, public keys and write permission', () =>
-        preflight(plan, token, targets, names, ports, record)
+        preflightWrites(plan, token, fanOut, ports, record)
       )
-    : { writes: [], keys: new Map<string, PublicKey>() };
+    : [];
   if (plan.writes.length && !writes.length) throw distributionError(record, ports.now());
-
-  let issued: IssuedCredential | undefined;
-  if (plan.action !== 'none') {
-    issued = await core.group('Stage the credential', () => stage(plan, token, settings, ports, record));
-  }
+  const issued =
+    plan.action === 'none'
+      ? undefined
+      : await core.group('Stage the credential', () => stage(plan, token, settings, ports, record));
   if (plan.action === 'refresh') return;
 
-  const current = (issued?.token ?? token) as TokenState;
-  if (writes.length) {
-    const credential = { clientId: current.clientId, clientSecret: issued?.clientSecret };
-    await core.group('Distribute to the targets', () =>
-      distribute(writes, credential, keys, targets, names, ports, record)
-    );
-  }
+  const current = issued?.token ?? token;
+  if (!current) throw new Error('A service token run without a token to write.');
+  await write(writes, current, issued, fanOut, ports);
   if (!issued) {
-    if (failedOutcomes(record).length) throw distributionError(record, ports.now());
+    if (failedOutcomes(record.outcomes).length) throw distributionError(record, ports.now());
     return;
   }
-
-  const secret = issued.clientSecret;
-  const verification = settings.verifyUrl
-    ? await core.group('Test the new credential', () =>
-        ports.verify(current.clientId, secret).then(
-          () => void record.steps.push('verify-url accepted the new credential.'),
-          (error: Error) => error
-        )
-      )
-    : undefined;
+  const verification = await test(
+    { clientId: current.clientId, clientSecret: issued.clientSecret },
+    settings,
+    ports,
+    record
+  );
   await finish({ rotated: plan.action === 'rotate', token: current, verification }, settings, ports, record);
 }

@@ -1,12 +1,13 @@
 import { ConcurrentRotationError } from '../../errors.js';
 import type { IssuedCredential, TokenState } from './model.js';
 import { lastRotation, type Plan } from './plan.js';
-import type { Settings } from '../../settings/settings.js';
-import type { RotationPorts } from './ports.js';
-import { logStep, type RunRecord } from '../../run/record.js';
+import { logStep } from '../../run/record.js';
+import type { ServiceTokenPorts } from './ports.js';
+import type { ServiceTokenRecord } from './record.js';
+import type { ServiceTokenRunSettings } from './settings.js';
 
 /** Aborts when another run rotated the token after this run observed it: writing now would mix secrets. */
-async function assertUnchanged(observed: TokenState, ports: RotationPorts): Promise<TokenState> {
+async function assertUnchanged(observed: TokenState, ports: ServiceTokenPorts): Promise<TokenState> {
   const current = await ports.tokens.get(observed.id);
   const rotatedElsewhere =
     current.clientSecretVersion !== undefined
@@ -40,9 +41,9 @@ function keepRotationMark(token: TokenState, now: Date): Date | undefined {
 export async function stage(
   plan: Plan,
   observed: TokenState | undefined,
-  settings: Settings,
-  ports: RotationPorts,
-  record: RunRecord
+  settings: ServiceTokenRunSettings,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord
 ): Promise<IssuedCredential | undefined> {
   const duration = settings.duration.text;
   if (plan.action === 'create') {
@@ -70,7 +71,7 @@ export async function stage(
     record.token = current;
     logStep(record, `Renewed '${token.name}' for ${duration}.`);
   }
-  const validUntil = new Date(ports.now().getTime() + settings.previousSecretGraceMs);
+  const validUntil = new Date(ports.now().getTime() + settings.serviceToken.previousSecretGraceMs);
   const issued = await ports.tokens.rotate(current, validUntil);
   record.token = issued.token;
   record.issuedSecret = issued.clientSecret;

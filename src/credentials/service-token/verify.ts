@@ -1,47 +1,46 @@
 import * as core from '@actions/core';
-import { VerificationError } from '../../errors.js';
+import { VerificationError, errorMessage } from '../../errors.js';
+import { retryUntilDeadline } from '../../run/retry.js';
 import type { Timing } from '../../settings/settings.js';
+import type { ServiceTokenPorts } from './ports.js';
+
+/** The longest wait between two attempts. */
+const MAX_WAIT_MS = 10_000;
 
 /**
- * Requests the protected URL with the new credential until it answers 2xx or the time is up: Access may
- * take a few seconds to accept a new secret. Redirects are not followed: Access redirects a request it does
- * not accept to its login page, which must count as a failure.
+ * Requests verify-url with the new credential until it answers 2xx or the time is up: Access may take a few
+ * seconds to accept a new secret. A redirect (Access sends a request it does not accept to its login page)
+ * counts as a refusal.
  */
 export async function verifyCredential(
   url: URL,
-  clientId: string,
-  clientSecret: string,
-  timing: Timing
+  credential: { clientId: string; clientSecret: string },
+  timing: Timing,
+  ports: Pick<ServiceTokenPorts, 'requestVerifyUrl' | 'now' | 'sleep'>
 ): Promise<void> {
-  const deadline = Date.now() + timing.verifyTimeoutMs;
-  let delay = timing.retryBaseMs;
-  let last: string;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const response = await fetch(url, {
-        headers: { 'CF-Access-Client-Id': clientId, 'CF-Access-Client-Secret': clientSecret },
-        redirect: 'manual',
-        signal: AbortSignal.timeout(Math.max(1000, Math.min(10_000, timing.verifyTimeoutMs)))
-      });
-      await response.body?.cancel();
-      if (response.status >= 200 && response.status < 300) {
-        core.info(`verify-url answered ${response.status} on attempt ${attempt}.`);
-        return;
+  const outcome = await retryUntilDeadline(
+    ports,
+    { timeoutMs: timing.verifyTimeoutMs, baseMs: timing.retryBaseMs, maxWaitMs: MAX_WAIT_MS },
+    async (attempt) => {
+      try {
+        const answer = await ports.requestVerifyUrl(url, credential.clientId, credential.clientSecret);
+        if (answer.status >= 200 && answer.status < 300) {
+          core.info(`verify-url answered ${answer.status} on attempt ${attempt}.`);
+          return { done: true, value: undefined };
+        }
+        return {
+          done: false,
+          problem: `${answer.status}${answer.redirect ? ` redirect to ${answer.redirect}` : ''}`
+        };
+      } catch (error) {
+        return { done: false, problem: errorMessage(error) };
       }
-      const location = response.headers.get('location');
-      // Only where it leads, never its query: a login page URL can carry tokens.
-      const target = location ? new URL(location, url) : undefined;
-      last = `${response.status}${target ? ` redirect to ${target.origin}${target.pathname}` : ''}`;
-    } catch (error) {
-      last = error instanceof Error ? error.message : String(error);
-    }
-    if (Date.now() + delay > deadline) break;
-    core.info(`verify-url answered ${last}; trying again in ${delay} ms.`);
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 10_000);
-  }
+    },
+    (problem, wait) => core.info(`verify-url answered ${problem}; trying again in ${wait} ms.`)
+  );
+  if (outcome.ok) return;
   throw new VerificationError(
-    `verify-url ${url.origin}${url.pathname} did not accept the new credential (last answer: ${last}).`,
+    `verify-url ${url.origin}${url.pathname} did not accept the new credential (last answer: ${outcome.problem}).`,
     'Check that an Access policy of that application includes this service token (Service Auth), and that the URL is behind Access.'
   );
 }

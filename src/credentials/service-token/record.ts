@@ -1,0 +1,15 @@
+import type { RunRecord } from '../../run/record.js';
+import { newRunRecord } from '../../run/record.js';
+import type { TokenState } from './model.js';
+
+/** A service token run's record: the common one, and the token as the run last saw it. */
+export interface ServiceTokenRecord extends RunRecord {
+  /** The latest known state of the service token. */
+  token: TokenState | undefined;
+  /** Until when the previous secret works, when this run rotated (the final time, after any extension). */
+  previousSecretValidUntil: Date | undefined;
+}
+
+export function newServiceTokenRecord(): ServiceTokenRecord {
+  return { ...newRunRecord(), token: undefined, previousSecretValidUntil: undefined };
+}

@@ -1,0 +1,100 @@
+import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
+import { createCloudflareClient } from './cloudflare/client.js';
+import { checkRunningToken } from './cloudflare/running-token.js';
+import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
+import type { ApiTokenPorts } from './credentials/api-token/ports.js';
+import { newApiTokenRecord } from './credentials/api-token/record.js';
+import { apiTokenReport } from './credentials/api-token/report.js';
+import { runApiToken } from './credentials/api-token/run.js';
+import type { ApiTokenRunSettings } from './credentials/api-token/settings.js';
+import type { ServiceTokenPorts } from './credentials/service-token/ports.js';
+import { newServiceTokenRecord } from './credentials/service-token/record.js';
+import { serviceTokenReport } from './credentials/service-token/report.js';
+import { runServiceToken } from './credentials/service-token/run.js';
+import type { ServiceTokenRunSettings } from './credentials/service-token/settings.js';
+import { requestVerifyUrl } from './credentials/service-token/verify-url.js';
+import type { Settings } from './credentials/settings.js';
+import { sealSecret } from './crypto/seal.js';
+import { createOctokit } from './github/octokit.js';
+import { createSecretTarget } from './github/secret-targets.js';
+import type { CredentialReport } from './report/credential-report.js';
+import type { Clock } from './run/retry.js';
+import type { CommonSettings } from './settings/settings.js';
+import type { TargetPorts } from './targets/ports.js';
+
+/** A credential's run, wired to the real adapters, and what it tells the report afterwards. */
+export interface CredentialRun {
+  run(): Promise<void>;
+  report(): CredentialReport;
+}
+
+const clock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
+};
+
+/** The ports both credentials share: GitHub through Octokit, libsodium. */
+function targetPorts(settings: CommonSettings): TargetPorts {
+  const octokit = createOctokit({
+    token: settings.githubToken,
+    baseUrl: settings.githubApiUrl,
+    timing: settings.timing
+  });
+  return {
+    targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
+    isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
+    seal: sealSecret
+  };
+}
+
+function connect(settings: CommonSettings) {
+  return (apiToken: string) =>
+    createCloudflareClient({
+      apiToken,
+      baseUrl: settings.cloudflareApiUrl,
+      timeoutMs: settings.timing.requestTimeoutMs
+    });
+}
+
+/** A service token: the Cloudflare SDK, Octokit, libsodium, fetch for verify-url. */
+function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
+  const cloudflare = connect(settings)(settings.cloudflareApiToken);
+  const ports: ServiceTokenPorts = {
+    ...targetPorts(settings),
+    ...clock,
+    checkApiToken: () => checkRunningToken(cloudflare, settings.scope),
+    tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
+    requestVerifyUrl: (url, clientId, clientSecret) =>
+      requestVerifyUrl(url, clientId, clientSecret, settings.timing)
+  };
+  const record = newServiceTokenRecord();
+  return {
+    run: () => runServiceToken(settings, ports, record),
+    report: () => serviceTokenReport(record, settings)
+  };
+}
+
+/** An API token, owned by the account in account-id or by the user. */
+function apiTokenRun(settings: ApiTokenRunSettings): CredentialRun {
+  const connectWith = connect(settings);
+  const scope = settings.scope;
+  const apiTokens = new CloudflareApiTokens(
+    connectWith,
+    settings.cloudflareApiToken,
+    scope.kind === 'account' ? { kind: 'account', accountId: scope.id } : { kind: 'user' }
+  );
+  // Its own client: after a roll of the token that runs the action, the store moves to the new value.
+  const cloudflare = connectWith(settings.cloudflareApiToken);
+  const ports: ApiTokenPorts = {
+    ...targetPorts(settings),
+    ...clock,
+    checkApiToken: () => checkRunningToken(cloudflare, scope),
+    apiTokens
+  };
+  const record = newApiTokenRecord();
+  return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };
+}
+
+export function credentialRun(settings: Settings): CredentialRun {
+  return settings.credential === 'api-token' ? apiTokenRun(settings) : serviceTokenRun(settings);
+}
