@@ -2,24 +2,13 @@
 // and what each target holds), the inputs (strategy, owner, who runs the action), the faults and where (if
 // anywhere) to kill the action. Pure and seeded like the service token scenarios, with its own generator.
 
-import type { Fault, FaultRule } from '../../emulator/faults.ts';
-import { random, type Random } from './random.ts';
-import {
-  FIVE_XX,
-  escapeRegExp,
-  faultFor,
-  pickTargets,
-  planFaults,
-  planKill,
-  repositoryRoutes,
-  secretRoutes,
-  type KillPlan,
-  type PlannedFault,
-  type Route,
-  type RouteClass
-} from './scenario.ts';
-import { ACCOUNT, type TargetDef } from './world.ts';
-import { API_SECRET_NAME, type TokenOwnerKind } from './api-token-world.ts';
+import { planFaults, planKill, type KillPlan, type PlannedFault } from '../harness/faults.ts';
+import { pickTargets } from '../harness/routes.ts';
+import type { TargetDef } from '../harness/world.ts';
+import { random, type Random } from '../random.ts';
+import { apiTokenFault } from './faults.ts';
+import { apiTokenRoutes } from './routes.ts';
+import type { TokenOwnerKind } from './world.ts';
 
 export type ApiTokenStart =
   /** No token named 'deploy': the run creates one from api-token-policy. */
@@ -74,128 +63,6 @@ export interface ApiTokenScenarioConfig {
 
 export const isApiTokenScenario = (config: object): config is ApiTokenScenarioConfig =>
   'kind' in config && config.kind === 'api-token';
-
-export function tokensBase(owner: TokenOwnerKind): string {
-  return owner === 'user' ? '/user/tokens' : `/accounts/${ACCOUNT}/tokens`;
-}
-
-/** The calls the action makes in this configuration, weighted towards the ones that change something. */
-export function apiTokenRoutes(
-  config: Pick<ApiTokenScenarioConfig, 'strategy' | 'owner' | 'token' | 'targets'>
-): Route[] {
-  const base = tokensBase(config.owner);
-  const one = `^${escapeRegExp(base)}/[0-9a-f]{32}`;
-  const creates = config.token === 'missing' || config.token === 'expired';
-  const cloudflare = (
-    name: string,
-    routeClass: RouteClass,
-    method: string,
-    path: string | RegExp,
-    weight: number
-  ): Route => ({ name: `cloudflare ${name}`, routeClass, api: 'cloudflare', method, path, weight });
-  const list: Route[] = [
-    cloudflare('GET list', 'cf-read', 'GET', base, 1),
-    cloudflare('GET verify', 'cf-read', 'GET', /\/tokens\/verify$/, 1.5),
-    cloudflare('DELETE token', 'cf-write', 'DELETE', new RegExp(`${one}$`), creates ? 1 : 4)
-  ];
-  if (creates)
-    list.push(cloudflare('GET permission groups', 'cf-read', 'GET', `${base}/permission_groups`, 0.5));
-  if (config.strategy === 'replace' || creates)
-    list.push(cloudflare('POST create', 'cf-write', 'POST', base, 6));
-  if (config.strategy === 'roll' && !creates) {
-    list.push(
-      cloudflare('PUT value (roll)', 'cf-write', 'PUT', new RegExp(`${one}/value$`), 6),
-      cloudflare('GET token', 'cf-read', 'GET', new RegExp(`${one}$`), 1)
-    );
-    if (config.token === 'expiring')
-      list.push(cloudflare('PUT token (renew)', 'cf-write', 'PUT', new RegExp(`${one}$`), 2));
-  }
-  for (const { def } of config.targets) list.push(...secretRoutes(def, API_SECRET_NAME));
-  // A GitHub outage during the distribution: every write fails, some after taking effect.
-  list.push({
-    name: `github PUT every ${API_SECRET_NAME}`,
-    routeClass: 'gh-write',
-    api: 'github',
-    method: 'PUT',
-    path: new RegExp(`/secrets/${API_SECRET_NAME}$`),
-    weight: 1
-  });
-  list.push(...repositoryRoutes(config.targets));
-  return list;
-}
-
-/**
- * Cloudflare faults for API token calls. Create and roll are never retried (a second one would issue a second
- * value), so one fault decides them; deletes and the renewal PUT are retried by the SDK, so some faults last.
- * A delay beyond the request timeout is a lost answer whose effect lands later (after the orphan check).
- */
-function cloudflareFault(rng: Random, route: Route): { fault: Fault; times: FaultRule['times'] } {
-  if (route.routeClass === 'cf-read') {
-    if (!route.name.includes('verify')) return faultFor(rng, route);
-    // The new value is verified until ROTATOR_VERIFY_TIMEOUT_MS: now and then it never passes (and is deleted).
-    const fault = rng.weighted<Fault>([
-      [{ status: rng.pick(FIVE_XX) }, 3],
-      [{ drop: true }, 1]
-    ]);
-    return {
-      fault,
-      times: rng.weighted<FaultRule['times']>([
-        [1, 4],
-        [3, 2],
-        ['always', 1.5]
-      ])
-    };
-  }
-  const fault = rng.weighted<Fault>([
-    [{ status: rng.pick(FIVE_XX) }, 3],
-    [{ status: 429, retryAfter: rng.int(0, 1) }, 1],
-    [{ drop: true }, 2],
-    [{ status: rng.pick(FIVE_XX), afterEffect: true }, 4],
-    [{ drop: true, afterEffect: true }, 2],
-    [
-      {
-        delayMs: rng.weighted([
-          [rng.int(50, 400), 3],
-          [rng.int(1600, 2200), 1]
-        ])
-      },
-      1
-    ]
-  ]);
-  const retried = route.method === 'DELETE' || route.name.includes('renew');
-  const times = retried
-    ? rng.weighted<FaultRule['times']>([
-        [1, 6],
-        [2, 2],
-        [4, 2],
-        ['always', 1]
-      ])
-    : 1;
-  return { fault, times: fault.delayMs ? 1 : times };
-}
-
-/** Every secret write fails for a while (each write is tried 4 times), or for good; some answers are lost after the write took effect. */
-function outage(rng: Random): { fault: Fault; times: FaultRule['times'] } {
-  return {
-    fault: rng.weighted<Fault>([
-      [{ status: rng.pick(FIVE_XX) }, 2],
-      [{ drop: true }, 1],
-      [{ status: rng.pick(FIVE_XX), afterEffect: true }, 2],
-      [{ drop: true, afterEffect: true }, 1]
-    ]),
-    times: rng.weighted<FaultRule['times']>([
-      [4, 1],
-      [10, 1],
-      ['always', 2]
-    ])
-  };
-}
-
-/** A fault that suits the route: Cloudflare calls and the outage their own, GitHub calls as for service tokens. */
-function apiTokenFault(rng: Random, route: Route): { fault: Fault; times: FaultRule['times'] } {
-  if (route.api === 'cloudflare') return cloudflareFault(rng, route);
-  return route.name.includes('every') ? outage(rng) : faultFor(rng, route);
-}
 
 function targetStart(rng: Random, token: ApiTokenStart): ApiTargetStart {
   switch (token) {
