@@ -18,11 +18,24 @@ function githubCalls(calls: ScenarioResult['calls']): number {
   );
 }
 
+/** `count (minimum)`. */
+const withMinimum = (count: number, minimum: number): string => `${count} (${minimum})`;
+
+/** The last cells of both tables: GitHub calls against the minimum, the extra, rate-limit answers, the result. */
+function githubTotalCells(result: ScenarioResult): Cell[] {
+  const github = githubCalls(result.calls);
+  const minimum = result.measured.changedScopes + result.measured.changedSecrets;
+  return [
+    withMinimum(github, minimum),
+    `+${github - minimum}`,
+    result.rateLimited,
+    result.ok ? 'ok' : 'FAILED'
+  ];
+}
+
 export function callsTable(results: readonly ScenarioResult[]): string {
   const rows: Cell[][] = results.map((result) => {
     const { calls } = result;
-    const github = githubCalls(calls);
-    const minimum = result.measured.changedScopes + result.measured.changedSecrets;
     return [
       result.label,
       result.size,
@@ -36,16 +49,13 @@ export function callsTable(results: readonly ScenarioResult[]): string {
         calls['cf.groups'] +
         calls['cf.roll'] +
         calls['cf.verifyNew'],
-      `${calls['gh.publicKey']} (${result.measured.changedScopes})`,
+      withMinimum(calls['gh.publicKey'], result.measured.changedScopes),
       calls['gh.secretList'],
       calls['gh.repository'],
       calls['gh.variables'],
-      `${calls['gh.secretWrite']} (${result.measured.changedSecrets})`,
+      withMinimum(calls['gh.secretWrite'], result.measured.changedSecrets),
       calls['gh.other'],
-      `${github} (${minimum})`,
-      `+${github - minimum}`,
-      result.rateLimited,
-      result.ok ? 'ok' : 'FAILED'
+      ...githubTotalCells(result)
     ];
   });
   return table(
@@ -72,9 +82,6 @@ export function callsTable(results: readonly ScenarioResult[]): string {
   );
 }
 
-/** `count (minimum)`. */
-const withMinimum = (count: number, minimum: number): string => `${count} (${minimum})`;
-
 const API_CF_COLUMNS: [string, CallKind[]][] = [
   ['CF verify', ['cf.verify']],
   ['CF list', ['cf.list']],
@@ -94,8 +101,6 @@ export function apiCallsTable(results: readonly ApiScenarioResult[]): string {
     const cfKinds = API_CF_COLUMNS.flatMap(([, kinds]) => kinds);
     const cf = sum(cfKinds, calls);
     const cfMin = sum(cfKinds, cfMinimum);
-    const github = githubCalls(calls);
-    const ghMin = result.measured.changedScopes + result.measured.changedSecrets;
     return [
       result.label,
       result.size,
@@ -107,10 +112,7 @@ export function apiCallsTable(results: readonly ApiScenarioResult[]): string {
       withMinimum(calls['gh.publicKey'], result.measured.changedScopes),
       withMinimum(calls['gh.secretWrite'], result.measured.changedSecrets),
       calls['gh.variables'] + calls['gh.other'],
-      withMinimum(github, ghMin),
-      `+${github - ghMin}`,
-      result.rateLimited,
-      result.ok ? 'ok' : 'FAILED'
+      ...githubTotalCells(result)
     ];
   });
   return table(

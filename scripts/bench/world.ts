@@ -10,6 +10,7 @@ import type { RateLimitFixture } from '../../emulator/github/rate-limit.ts';
 import { preciseNow, type RequestRecord } from '../../emulator/request-log.ts';
 import { startEmulator, type Emulator } from '../../emulator/server.ts';
 import { runDist, type DistRun } from '../run-dist.ts';
+import { dnsWritePolicy } from '../dns-write-policy.ts';
 
 export const ACCOUNT = '0123456789abcdef0123456789abcdef';
 export const OWNER = 'bench-org';
@@ -26,14 +27,7 @@ const ZONE = 'fedcba9876543210fedcba9876543210';
 export const API_TOKEN_NAME = 'bench-api';
 export const API_SECRET = 'CLOUDFLARE_API_TOKEN';
 /** api-token-policy of the first create: DNS Write on one zone (a replacement copies the old token's). */
-const API_TOKEN_POLICY = [
-  'policies:',
-  '  - effect: allow',
-  '    permission_groups: [DNS Write]',
-  '    resources:',
-  `      com.cloudflare.api.account.zone.${ZONE}: '*'`,
-  ''
-].join('\n');
+const API_TOKEN_POLICY = dnsWritePolicy(ZONE);
 
 export type Credential = 'access-service-token' | 'api-token';
 

@@ -3,7 +3,7 @@
 // service tokens.
 
 import type { Fault, FaultRule } from '../../../emulator/faults.ts';
-import { FIVE_XX, faultFor, type FaultChoice } from '../harness/faults.ts';
+import { FIVE_XX, cloudflareWriteFaults, faultFor, type FaultChoice } from '../harness/faults.ts';
 import type { Route } from '../harness/routes.ts';
 import type { Random } from '../random.ts';
 
@@ -31,22 +31,14 @@ function verifyFault(rng: Random): FaultChoice {
 function cloudflareFault(rng: Random, route: Route): FaultChoice {
   if (route.routeClass === 'cf-read')
     return route.name.includes('verify') ? verifyFault(rng) : faultFor(rng, route);
-  const fault = rng.weighted<Fault>([
-    [{ status: rng.pick(FIVE_XX) }, 3],
-    [{ status: 429, retryAfter: rng.int(0, 1) }, 1],
-    [{ drop: true }, 2],
-    [{ status: rng.pick(FIVE_XX), afterEffect: true }, 4],
-    [{ drop: true, afterEffect: true }, 2],
-    [
-      {
-        delayMs: rng.weighted([
-          [rng.int(50, 400), 3],
-          [rng.int(1600, 2200), 1]
-        ])
-      },
-      1
-    ]
-  ]);
+  const fault = rng.weighted(
+    cloudflareWriteFaults(rng, () => ({
+      delayMs: rng.weighted([
+        [rng.int(50, 400), 3],
+        [rng.int(1600, 2200), 1]
+      ])
+    }))
+  );
   const retried = route.method === 'DELETE' || route.name.includes('renew');
   const times = retried
     ? rng.weighted<FaultRule['times']>([

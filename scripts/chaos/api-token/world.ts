@@ -5,6 +5,7 @@
 import type { Emulator } from '../../../emulator/server.ts';
 import type { Fixture } from '../../../emulator/fixture.ts';
 import { ACCOUNT, CF_TOKEN, ZONE, worldFixture, type TargetDef } from '../harness/world.ts';
+import { dnsWritePolicy } from '../../dns-write-policy.ts';
 
 export const API_TOKEN_NAME = 'deploy';
 export const API_SECRET_NAME = 'CLOUDFLARE_API_TOKEN';
@@ -43,14 +44,7 @@ export function deployPolicies(
 }
 
 /** api-token-policy for a first create: the same DNS Write grant (self-rotation never starts without a token). */
-export const API_TOKEN_POLICY = [
-  'policies:',
-  '  - effect: allow',
-  '    permission_groups: [DNS Write]',
-  '    resources:',
-  `      com.cloudflare.api.account.zone.${ZONE}: '*'`,
-  ''
-].join('\n');
+export const API_TOKEN_POLICY = dnsWritePolicy(ZONE);
 
 /** The chaos world with a management token that may manage user tokens, or (account-owned) the account's. */
 export function apiTokenFixture(manager: TokenOwnerKind): Fixture {

@@ -27,15 +27,23 @@ export interface FaultChoice {
 
 export const FIVE_XX = [500, 502, 503] as const;
 
-function cloudflareWriteFault(rng: Random, route: Route): FaultChoice {
-  const fault = rng.weighted<Fault>([
+/**
+ * The weighted faults of a Cloudflare write; the delay is the caller's (it is drawn last, so the draws before it
+ * stay the same whatever delay a credential picks).
+ */
+export function cloudflareWriteFaults(rng: Random, delay: () => Fault): Array<[Fault, number]> {
+  return [
     [{ status: rng.pick(FIVE_XX) }, 3],
     [{ status: 429, retryAfter: rng.int(0, 1) }, 1],
     [{ drop: true }, 2],
     [{ status: rng.pick(FIVE_XX), afterEffect: true }, 4],
     [{ drop: true, afterEffect: true }, 2],
-    [{ delayMs: rng.int(50, 400) }, 1]
-  ]);
+    [delay(), 1]
+  ];
+}
+
+function cloudflareWriteFault(rng: Random, route: Route): FaultChoice {
+  const fault = rng.weighted(cloudflareWriteFaults(rng, () => ({ delayMs: rng.int(50, 400) })));
   // Only PUTs are retried (the SDK's own 3 retries): several failures in a row make them give up.
   const times =
     route.method === 'PUT'

@@ -19,27 +19,26 @@ export interface Route {
 /** Text as a literal part of a RegExp. */
 export const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** A Cloudflare route, named "cloudflare <name>". */
-export function cloudflareRoute(
-  name: string,
-  routeClass: RouteClass,
-  method: string,
-  path: string | RegExp,
-  weight: number
-): Route {
-  return { name: `cloudflare ${name}`, routeClass, api: 'cloudflare', method, path, weight };
+/** A route of one API, named "<api> <name>", e.g. "github PUT octo-org/web CF_ACCESS_CLIENT_SECRET". */
+function routeOf(api: 'cloudflare' | 'github') {
+  return (
+    name: string,
+    routeClass: RouteClass,
+    method: string,
+    path: string | RegExp,
+    weight: number
+  ): Route => ({
+    name: `${api} ${name}`,
+    routeClass,
+    api,
+    method,
+    path,
+    weight
+  });
 }
 
-/** A GitHub route. */
-export function githubRoute(
-  name: string,
-  routeClass: RouteClass,
-  method: string,
-  path: string | RegExp,
-  weight: number
-): Route {
-  return { name: `github ${name}`, routeClass, api: 'github', method, path, weight };
-}
+export const cloudflareRoute = routeOf('cloudflare');
+export const githubRoute = routeOf('github');
 
 /** The calls that write one secret into a target: list its secrets, read its public key, PUT the secret. */
 export function secretRoutes(def: TargetDef, name: string): Route[] {
