@@ -16,74 +16,87 @@ function table(rows: ReadonlyArray<readonly [string, string]>): string {
 const byCount = (map: Map<string, number>): Array<[string, number]> =>
   [...map.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 
+type Row = readonly [string, string];
+
+const total = (map: Map<string, number>): number => [...map.values()].reduce((a, b) => a + b, 0);
+
+/** The faults planned and fired, in all and by kind. */
+function faultRows(sum: Totals): Row[] {
+  const kinds = new Set([...sum.faultRules.keys(), ...sum.faultsFired.keys()]);
+  const byKind = byCount(new Map([...kinds].map((kind) => [kind, sum.faultsFired.get(kind) ?? 0]))).map(
+    ([kind]): Row => [
+      `  ${kind}`,
+      `${String(sum.faultRules.get(kind) ?? 0).padStart(4)} rules, ${String(sum.faultsFired.get(kind) ?? 0).padStart(4)} faulted requests`
+    ]
+  );
+  return [
+    ['faults injected', `${total(sum.faultRules)} rules, ${total(sum.faultsFired)} faulted requests`],
+    ...byKind
+  ];
+}
+
+/** How the faulty runs ended: succeeded by result, failed safely by error. */
+function outcomeRows(sum: Totals): Row[] {
+  return [
+    ['faulty runs that succeeded', `${sum.succeeded} (exit 0), by result:`],
+    ...byCount(sum.results).map(([result, count]): Row => [`  ${result}`, `${count}`]),
+    ['faulty runs that failed safely', `${sum.failedSafely} (exit ≠ 0, invariants intact), by error:`],
+    ...byCount(sum.failures).map(([reason, count]): Row => [`  ${count}×`, reason]),
+    [
+      '  …of which all targets current',
+      `${total(sum.failedButCurrent)} (the run failed, yet every target holds the current secret)`
+    ],
+    ...byCount(sum.failedButCurrent).map(([reason, count]): Row => [`    ${count}×`, reason])
+  ];
+}
+
+/** What is counted but not flagged: API tokens' roll gaps and protocol limits, service tokens' lockouts. */
+function notFlaggedRows(sum: Totals, apiTokens: boolean): Row[] {
+  if (!apiTokens)
+    return [
+      [
+        'protocol-limit lockouts',
+        `${sum.lockoutRuns} scenarios (${sum.lockoutsPastRun} past the end of a run, longest in-run ${Math.round(sum.longestLockoutMs)} ms) — not violations, see below`
+      ]
+    ];
+  return [
+    [
+      'roll gaps (by design)',
+      `${sum.rollGaps.scenarios} faulty runs: ${sum.rollGaps.lost} targets lost access across the roll, ${sum.rollGaps.restored} had a working value again when the run ended`
+    ],
+    ['protocol limits', `${total(sum.limits)} scenarios — not violations, see below`],
+    ...byCount(sum.limits).map(([limit, count]): Row => [`  ${limit}`, `${count}`])
+  ];
+}
+
 export function formatTable(
   sum: Totals,
   wallMs: number,
   options: { seed: number; concurrency: number; kind?: 'service-token' | 'api-token' }
 ): string {
-  const apiTokens = options.kind === 'api-token';
-  const limitScenarios = [...sum.limits.values()].reduce((a, b) => a + b, 0);
-  const planned = [...sum.faultRules.values()].reduce((a, b) => a + b, 0);
-  const fired = [...sum.faultsFired.values()].reduce((a, b) => a + b, 0);
-  const kinds = new Set([...sum.faultRules.keys(), ...sum.faultsFired.keys()]);
-  const faultRows = byCount(new Map([...kinds].map((kind) => [kind, sum.faultsFired.get(kind) ?? 0]))).map(
-    ([kind]) =>
-      [
-        `  ${kind}`,
-        `${String(sum.faultRules.get(kind) ?? 0).padStart(4)} rules, ${String(sum.faultsFired.get(kind) ?? 0).padStart(4)} faulted requests`
-      ] as const
-  );
-  const rows: Array<readonly [string, string]> = [
+  const violationsByInvariant = sum.violationCount
+    ? ` (${byCount(sum.violations)
+        .map(([invariant, count]) => `#${invariant}: ${count}`)
+        .join(', ')})`
+    : '';
+  return table([
     [
       'runs (scenarios)',
       `${sum.scenarios} (seeds ${options.seed}…${options.seed + sum.scenarios - 1}), ${sum.processes} action processes`
     ],
-    ['faults injected', `${planned} rules, ${fired} faulted requests`],
-    ...faultRows,
+    ...faultRows(sum),
     [
       'kills (SIGKILL)',
       `${sum.kills} (${sum.killsPlanned} planned; the others' runs ended before the chosen request)`
     ],
-    ['faulty runs that succeeded', `${sum.succeeded} (exit 0), by result:`],
-    ...byCount(sum.results).map(([result, count]) => [`  ${result}`, `${count}`] as const),
-    ['faulty runs that failed safely', `${sum.failedSafely} (exit ≠ 0, invariants intact), by error:`],
-    ...byCount(sum.failures).map(([reason, count]) => [`  ${count}×`, reason] as const),
-    [
-      '  …of which all targets current',
-      `${[...sum.failedButCurrent.values()].reduce((a, b) => a + b, 0)} (the run failed, yet every target holds the current secret)`
-    ],
-    ...byCount(sum.failedButCurrent).map(([reason, count]) => [`    ${count}×`, reason] as const),
+    ...outcomeRows(sum),
     ['killed runs left safe', `${sum.killedSafely} (invariants intact after the kill)`],
     ['re-runs that healed', `${sum.healed} of ${sum.scenarios}`],
     ['second runs with no change', `${sum.idempotent} (invariant 6: a second auto run changes nothing)`],
-    ...(apiTokens
-      ? ([
-          [
-            'roll gaps (by design)',
-            `${sum.rollGaps.scenarios} faulty runs: ${sum.rollGaps.lost} targets lost access across the roll, ${sum.rollGaps.restored} had a working value again when the run ended`
-          ],
-          ['protocol limits', `${limitScenarios} scenarios — not violations, see below`],
-          ...byCount(sum.limits).map(([limit, count]) => [`  ${limit}`, `${count}`] as const)
-        ] as const)
-      : ([
-          [
-            'protocol-limit lockouts',
-            `${sum.lockoutRuns} scenarios (${sum.lockoutsPastRun} past the end of a run, longest in-run ${Math.round(sum.longestLockoutMs)} ms) — not violations, see below`
-          ]
-        ] as const)),
-    [
-      'invariant violations',
-      `${sum.violationCount}${
-        sum.violationCount
-          ? ` (${byCount(sum.violations)
-              .map(([invariant, count]) => `#${invariant}: ${count}`)
-              .join(', ')})`
-          : ''
-      }`
-    ],
+    ...notFlaggedRows(sum, options.kind === 'api-token'),
+    ['invariant violations', `${sum.violationCount}${violationsByInvariant}`],
     ['wall time', `${(wallMs / 1000).toFixed(1)} s (concurrency ${options.concurrency})`]
-  ];
-  return table(rows);
+  ]);
 }
 
 export const LOCKOUT_NOTE =

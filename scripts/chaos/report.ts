@@ -65,7 +65,8 @@ export function failureReason(error: string | undefined): string {
   );
 }
 
-export function totals(reports: readonly AnyScenarioReport[]): Totals {
+/** The figures counted by key over every report: faults, results, failures, violations, limits, lockouts. */
+function tally(reports: readonly AnyScenarioReport[]) {
   const faultRules = new Map<string, number>();
   const faultsFired = new Map<string, number>();
   const results = new Map<string, number>();
@@ -100,13 +101,28 @@ export function totals(reports: readonly AnyScenarioReport[]): Totals {
       else longestLockoutMs = Math.max(longestLockoutMs, lockout.durationMs);
     }
   }
+  const lockouts = { lockoutRuns, lockoutsPastRun, longestLockoutMs };
+  return {
+    faultRules,
+    faultsFired,
+    results,
+    failures,
+    failedButCurrent,
+    violations,
+    limits,
+    rollGaps,
+    ...lockouts
+  };
+}
+
+export function totals(reports: readonly AnyScenarioReport[]): Totals {
+  const counted = tally(reports);
   const clean = reports.filter((report) => report.violations.length === 0);
   const faultyRun = (report: AnyScenarioReport) => report.runs[0];
   return {
     scenarios: reports.length,
     processes: reports.reduce((sum, report) => sum + report.runs.length, 0),
-    faultRules,
-    faultsFired,
+    ...counted,
     killsPlanned: reports.filter((report) => report.config.kill).length,
     kills: reports.filter((report) => report.killed).length,
     succeeded: reports.filter((report) => faultyRun(report)?.exitCode === 0).length,
@@ -116,16 +132,7 @@ export function totals(reports: readonly AnyScenarioReport[]): Totals {
     idempotent: reports.filter(
       (report) => report.runs[2] && !report.violations.some((violation) => violation.invariant === 6)
     ).length,
-    results,
-    failures,
-    failedButCurrent,
-    lockoutRuns,
-    lockoutsPastRun,
-    longestLockoutMs,
-    violations,
     violationCount: reports.reduce((sum, report) => sum + report.violations.length, 0),
-    failing: reports.filter((report) => report.violations.length > 0),
-    limits,
-    rollGaps
+    failing: reports.filter((report) => report.violations.length > 0)
   };
 }

@@ -98,6 +98,25 @@ function targetStart(rng: Random, token: ApiTokenStart): ApiTargetStart {
   }
 }
 
+/** The starting states each strategy can meet: half-done and orphan come of replacements, half-rolled of rolls. */
+function tokenStart(rng: Random, strategy: ApiTokenScenarioConfig['strategy']): ApiTokenStart {
+  return strategy === 'replace'
+    ? rng.weighted<ApiTokenStart>([
+        ['missing', 2],
+        ['fresh', 4],
+        ['expiring', 2],
+        ['expired', 0.5],
+        ['half-done', 2.5],
+        ['orphan', 1]
+      ])
+    : rng.weighted<ApiTokenStart>([
+        ['missing', 0.5],
+        ['fresh', 4],
+        ['expiring', 2],
+        ['half-rolled', 2.5]
+      ]);
+}
+
 export function apiTokenScenario(seed: number): ApiTokenScenarioConfig {
   const rng = random(seed);
   const strategy = rng.weighted<ApiTokenScenarioConfig['strategy']>([
@@ -105,22 +124,7 @@ export function apiTokenScenario(seed: number): ApiTokenScenarioConfig {
     ['roll', 1]
   ]);
   const owner = rng.chance(0.6) ? 'user' : 'account';
-  const token =
-    strategy === 'replace'
-      ? rng.weighted<ApiTokenStart>([
-          ['missing', 2],
-          ['fresh', 4],
-          ['expiring', 2],
-          ['expired', 0.5],
-          ['half-done', 2.5],
-          ['orphan', 1]
-        ])
-      : rng.weighted<ApiTokenStart>([
-          ['missing', 0.5],
-          ['fresh', 4],
-          ['expiring', 2],
-          ['half-rolled', 2.5]
-        ]);
+  const token = tokenStart(rng, strategy);
   const exists = token !== 'missing' && token !== 'expired';
   const runAs: ApiTokenScenarioConfig['runAs'] =
     exists && rng.chance(strategy === 'replace' ? 0.25 : 0.15)
