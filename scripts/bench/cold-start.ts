@@ -4,7 +4,8 @@
 import { FAST_INTERVAL_MS } from './options.ts';
 import { withWorld } from './result.ts';
 import { median, millis } from './table.ts';
-import { measureRun, seedStale, startWorld, timeNode } from './world.ts';
+import { timeNode } from './probe.ts';
+import { measureRun, seedStale, startWorld } from './world.ts';
 
 export interface StartSample {
   /** Spawn → the moment measured (exit, or the first request reaching the emulator), on the bench's clock. */
