@@ -8,19 +8,20 @@
 //   npm run chaos -- --kind api-token --runs 300          API token scenarios only
 //   npm run chaos -- --kind api-token --seed 4711 --runs 1 --verbose   replay one scenario with its full log
 //
-// Exits 1 when any invariant was violated. Rebuild dist/ first (npm run build): this tests the bundle.
+// The invariants it checks, for each kind: scripts/chaos/INVARIANTS.md. Exits 1 when any was violated.
+// Rebuild dist/ first (npm run build): this tests the bundle.
 
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { totals } from './chaos/report.ts';
 import {
   API_TOKEN_NOTE,
   LOCKOUT_NOTE,
   describeConfig,
   formatBrief,
   formatFailure,
-  formatTable,
-  totals
-} from './chaos/report.ts';
+  formatTable
+} from './chaos/report-text.ts';
 import { runSuite, type ScenarioKind } from './chaos/suite.ts';
 
 const KINDS = ['service-token', 'api-token'] as const;

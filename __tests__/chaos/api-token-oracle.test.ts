@@ -2,9 +2,9 @@
 // back (the old token deleted before every target holds the new one, a second create or roll in one run), and
 // the reports must name the broken invariants; undisturbed runs of both strategies, and a self-rotation, pass.
 import { describe, expect, it } from '@jest/globals';
-import { runApiTokenScenario } from '../../scripts/chaos/api-token-runner.ts';
-import type { ApiTokenScenarioConfig } from '../../scripts/chaos/api-token-scenario.ts';
-import { TARGET_POOL } from '../../scripts/chaos/world.ts';
+import { runApiTokenScenario } from '../../scripts/chaos/api-token/runner.ts';
+import type { ApiTokenScenarioConfig } from '../../scripts/chaos/api-token/scenario.ts';
+import { TARGET_POOL } from '../../scripts/chaos/harness/world.ts';
 import { invariants, once, sendAside, viaProxy } from './sabotage.ts';
 
 const config: ApiTokenScenarioConfig = {

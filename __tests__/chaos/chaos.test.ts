@@ -2,9 +2,10 @@
 // dist/index.js against the emulator with faults, lost responses and kills, each followed by a healthy re-run;
 // Access service tokens, then API tokens.
 import { describe, expect, it } from '@jest/globals';
-import { apiTokenScenario, type ApiTokenScenarioConfig } from '../../scripts/chaos/api-token-scenario.ts';
-import { formatFailure, totals } from '../../scripts/chaos/report.ts';
-import { scenario } from '../../scripts/chaos/scenario.ts';
+import { apiTokenScenario, type ApiTokenScenarioConfig } from '../../scripts/chaos/api-token/scenario.ts';
+import { totals } from '../../scripts/chaos/report.ts';
+import { formatFailure } from '../../scripts/chaos/report-text.ts';
+import { scenario } from '../../scripts/chaos/service-token/scenario.ts';
 import { runSuite } from '../../scripts/chaos/suite.ts';
 
 const SEED = 7000;

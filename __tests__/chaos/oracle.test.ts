@@ -2,9 +2,10 @@
 // action's back (a second rotate, a grace ended too early), and the reports must name the broken invariants.
 import { describe, expect, it } from '@jest/globals';
 import type { DistRun } from '../../scripts/run-dist.ts';
-import { checkLeaks, runScenario } from '../../scripts/chaos/runner.ts';
-import type { ScenarioConfig } from '../../scripts/chaos/scenario.ts';
-import { TARGET_POOL } from '../../scripts/chaos/world.ts';
+import { checkLeaks } from '../../scripts/chaos/harness/checks.ts';
+import { runScenario } from '../../scripts/chaos/service-token/runner.ts';
+import type { ScenarioConfig } from '../../scripts/chaos/service-token/scenario.ts';
+import { TARGET_POOL } from '../../scripts/chaos/harness/world.ts';
 import { invariants, once, sendAside, viaProxy } from './sabotage.ts';
 
 const config: ScenarioConfig = {

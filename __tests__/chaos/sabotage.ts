@@ -1,8 +1,8 @@
 // Helpers of the oracle tests, which inject a misbehaviour behind the action's back through the runners'
 // sabotage hook and check that the reports name the broken invariants.
 import type { Exchange } from '../../scripts/chaos/proxy.ts';
-import type { ScenarioOptions, ScenarioReport, Violation } from '../../scripts/chaos/runner.ts';
-import { CF_TOKEN } from '../../scripts/chaos/world.ts';
+import type { ScenarioOptions, ScenarioReport, Violation } from '../../scripts/chaos/harness/types.ts';
+import { CF_TOKEN } from '../../scripts/chaos/harness/world.ts';
 
 /** The Cloudflare API through the proxy: a request sent there is seen as if the action had sent it. */
 export const viaProxy = (proxyUrl: string): string => `${proxyUrl}/cloudflare/client/v4`;

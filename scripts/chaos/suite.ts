@@ -1,12 +1,17 @@
 // Runs many seeded scenarios a few at a time (each has its own emulator; the action runs as child processes).
 
-import { apiTokenScenario } from './api-token-scenario.ts';
-import { runApiTokenScenario } from './api-token-runner.ts';
-import { scenario } from './scenario.ts';
-import { runScenario, type ScenarioReport } from './runner.ts';
+import { apiTokenScenario, type ApiTokenScenarioConfig } from './api-token/scenario.ts';
+import { runApiTokenScenario } from './api-token/runner.ts';
+import type { ScenarioReport } from './harness/types.ts';
+import { scenario, type ScenarioConfig } from './service-token/scenario.ts';
+import { runScenario } from './service-token/runner.ts';
 
 /** What the scenarios rotate: an Access service token, or a Cloudflare API token (credential: api-token). */
 export type ScenarioKind = 'service-token' | 'api-token';
+
+/** A scenario of either kind, and its report. */
+export type AnyScenarioConfig = ScenarioConfig | ApiTokenScenarioConfig;
+export type AnyScenarioReport = ScenarioReport<AnyScenarioConfig>;
 
 export interface SuiteOptions {
   readonly runs: number;
@@ -15,16 +20,16 @@ export interface SuiteOptions {
   readonly concurrency: number;
   /** Default 'service-token'. Each kind has its own generator: the same seed is a different scenario. */
   readonly kind?: ScenarioKind;
-  readonly onReport?: (report: ScenarioReport, done: number) => void;
+  readonly onReport?: (report: AnyScenarioReport, done: number) => void;
 }
 
-function runOne(kind: ScenarioKind, seed: number): Promise<ScenarioReport> {
+function runOne(kind: ScenarioKind, seed: number): Promise<AnyScenarioReport> {
   return kind === 'api-token' ? runApiTokenScenario(apiTokenScenario(seed)) : runScenario(scenario(seed));
 }
 
-export async function runSuite(options: SuiteOptions): Promise<ScenarioReport[]> {
+export async function runSuite(options: SuiteOptions): Promise<AnyScenarioReport[]> {
   const kind = options.kind ?? 'service-token';
-  const reports: ScenarioReport[] = new Array<ScenarioReport>(options.runs);
+  const reports: AnyScenarioReport[] = new Array<AnyScenarioReport>(options.runs);
   let next = 0;
   let done = 0;
   async function worker(): Promise<void> {

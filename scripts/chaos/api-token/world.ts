@@ -1,10 +1,11 @@
-// The world of the API token scenarios: the chaos world's account, zone and repositories, a management token
+// The API token scenarios' part of the chaos world: the shared account, zone and repositories, a management token
 // (user- or account-owned) and the rotated token 'deploy' (user- or account-owned, optionally the one the action
 // runs with), plus helpers to read back what each target holds and which tokens bear the name.
 
-import type { Emulator } from '../../emulator/server.ts';
-import type { Fixture } from '../../emulator/fixture.ts';
-import { ACCOUNT, CF_TOKEN, ZONE, fixture, type TargetDef } from './world.ts';
+import type { Emulator } from '../../../emulator/server.ts';
+import type { Fixture } from '../../../emulator/fixture.ts';
+import { ACCOUNT, CF_TOKEN, ZONE, worldFixture, type TargetDef } from '../harness/world.ts';
+import { dnsWritePolicy } from '../../dns-write-policy.ts';
 
 export const API_TOKEN_NAME = 'deploy';
 export const API_SECRET_NAME = 'CLOUDFLARE_API_TOKEN';
@@ -43,39 +44,30 @@ export function deployPolicies(
 }
 
 /** api-token-policy for a first create: the same DNS Write grant (self-rotation never starts without a token). */
-export const API_TOKEN_POLICY = [
-  'policies:',
-  '  - effect: allow',
-  '    permission_groups: [DNS Write]',
-  '    resources:',
-  `      com.cloudflare.api.account.zone.${ZONE}: '*'`,
-  ''
-].join('\n');
+export const API_TOKEN_POLICY = dnsWritePolicy(ZONE);
 
 /** The chaos world with a management token that may manage user tokens, or (account-owned) the account's. */
 export function apiTokenFixture(manager: TokenOwnerKind): Fixture {
-  const base = fixture();
-  return {
-    ...base,
-    cloudflare: {
-      ...base.cloudflare,
-      apiTokens: [
-        manager === 'user'
-          ? {
-              value: CF_TOKEN,
-              name: 'chaos manager',
-              permissions: ['user:api_tokens:write', 'account:api_tokens:write']
-            }
-          : {
-              value: CF_TOKEN,
-              name: 'chaos manager',
-              owner: 'account',
-              account: ACCOUNT,
-              permissions: ['account:api_tokens:write']
-            }
-      ]
-    }
-  };
+  return worldFixture([
+    manager === 'user'
+      ? {
+          value: CF_TOKEN,
+          name: 'chaos manager',
+          permissions: ['user:api_tokens:write', 'account:api_tokens:write']
+        }
+      : {
+          value: CF_TOKEN,
+          name: 'chaos manager',
+          owner: 'account',
+          account: ACCOUNT,
+          permissions: ['account:api_tokens:write']
+        }
+  ]);
+}
+
+/** Where the tokens of an owner live: the user's, or the account's. */
+export function tokensBase(owner: TokenOwnerKind): string {
+  return owner === 'user' ? '/user/tokens' : `/accounts/${ACCOUNT}/tokens`;
 }
 
 /** What one target holds right now, and whether Cloudflare accepts it. */
