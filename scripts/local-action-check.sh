@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the action's source (src/main.ts, its exported run()) under GitHub's own local runner,
 # @github/local-action, against a fresh emulator, and checks that it created a token and wrote the targets.
-# Used by .ci/run and the CI workflow.
+# Used by .ci/run and the CI workflow. local-action is a pinned dev dependency (package.json): `npm ci` installs it,
+# nothing is fetched at run time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 work="$(mktemp -d)"
@@ -29,7 +30,7 @@ ENV
 # local-action reads GITHUB_API_URL before it loads .env, and exits 0 even when the action fails: check the log.
 export GITHUB_API_URL="$url/github" FORCE_COLOR=0
 status=0
-npx --yes @github/local-action@7 run . src/main.ts "$work/.env" > "$work/run.log" 2>&1 || status=$?
+node_modules/.bin/local-action run . src/main.ts "$work/.env" > "$work/run.log" 2>&1 || status=$?
 fail() { echo "local-action check failed: $1" >&2; sed 's/^::/:: /' "$work/run.log" >&2; exit 1; }
 [ "$status" -eq 0 ] || fail "local-action exited $status"
 ! grep -q '^::error::' "$work/run.log" || fail "the action reported an error"
