@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
 import { githubReason } from '../github/api-errors.js';
-import type { PublicKey } from '../github/secret-target.js';
 import type { Target } from '../settings/targets.js';
 import type { FanOut } from './fan-out.js';
 import type { TargetPorts } from './ports.js';
@@ -32,7 +31,8 @@ export function writeSecret(
   ports: Pick<TargetPorts, 'seal'>
 ): Promise<WriteStatus> {
   return attempt(work, name, async () => {
-    const key = work.key as PublicKey;
+    const key = work.key;
+    if (!key) throw new Error(`No public key was read for ${work.label}.`);
     return work.adapter.write(name, {
       encryptedValue: await ports.seal(plaintext, key.key),
       keyId: key.keyId

@@ -14,7 +14,7 @@ export const WRITE_PROBE_SECRET = 'CF_TOKEN_ROTATOR_WRITE_PROBE';
 /** A write that proves github-token may write a target, made before anything changes on Cloudflare. */
 export interface WriteProbe {
   write(work: TargetWork): Promise<WriteStatus>;
-  /** The failure, for a target whose probe write failed (`reason` as GitHub gave it). */
+  /** The error for a target whose probe write failed (`reason` as GitHub gave it). */
   refusal(work: TargetWork, reason: string, status: WriteStatus): PermissionError;
   /** The step recorded once every probe succeeded. */
   proof(count: number): string;

@@ -54,7 +54,8 @@ export async function stage(
     logStep(record, `Created service token '${issued.token.name}' (${issued.token.id}).`);
     return issued;
   }
-  const token = observed as TokenState;
+  const token = observed;
+  if (!token) throw new Error('Only a create has no token to start from.');
   if (plan.action === 'refresh') {
     record.token = await ports.tokens.update(token, {
       duration,
