@@ -86,6 +86,11 @@ export class ExpiryCheckError extends RotatorError {
   readonly kind = 'expiry-check';
 }
 
+/** A GitHub response (a pagination link) led to another origin than github-api-url; github-token was not sent. */
+export class OffOriginRequestError extends RotatorError {
+  readonly kind = 'off-origin-request';
+}
+
 /** The message of anything thrown, without assuming it is an Error. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -242,6 +242,37 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     );
   });
 
+  it('prints no Cloudflare error body without an error list, nor a client_secret in one', async () => {
+    const leaked = 'cfast_leaked0123456789abcdef';
+    const create = `/accounts/${ACCOUNT_ID}/access/service_tokens`;
+    fake.faults.push((method, path) =>
+      method === 'POST' && path === create
+        ? [400, { success: false, result: { client_id: 'x.access', client_secret: leaked } }]
+        : undefined
+    );
+    const bare = await runAction(inputs());
+    expect(bare.failed).toBe(true);
+    expect(bare.stdout).toMatch(
+      /::error::Could not create service token 'svc' in account \w+ \(400: no Cloudflare error codes in the response\)\./
+    );
+    expectNoSecretPrinted(bare, [leaked]);
+
+    fake.faults.length = 0;
+    const message = `bad request {"client_secret": "${leaked}", value=${leaked}} ${'and more '.repeat(60)}`;
+    fake.faults.push((method, path) =>
+      method === 'POST' && path === create
+        ? [400, { success: false, errors: [{ code: 1001, message }], messages: [], result: null }]
+        : undefined
+    );
+    const listed = await runAction(inputs());
+    expect(listed.failed).toBe(true);
+    const detail = /\(400: (1001 bad request .*?…)\)\./.exec(listed.stdout)?.[1] ?? '';
+    expect(detail).toMatch(/^1001 bad request \{"client_secret": \*\*\*, value=\*\*\*\} and more /);
+    expect(detail.length).toBeLessThanOrEqual(200);
+    expectNoSecretPrinted(listed, [leaked]);
+    expect(fake.tokens.size).toBe(0);
+  });
+
   it('keeps going past a target that fails, extends the grace, and fails naming it', async () => {
     const token = fake.seedToken();
     fake.faults.push((method, path) =>

@@ -256,6 +256,25 @@ describe('parseApiTokenPolicy: errors name the place and the fix', () => {
     expect(() => parse(withRule({ permission_groups: groups }))).toThrow(message)
   );
 
+  it('refuses a YAML alias bomb as an InputError for api-token-policy', () => {
+    const levels = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const [index, name] of ['b', 'c', 'd', 'e', 'f', 'g'].entries()) {
+      const previous = String.fromCharCode('a'.charCodeAt(0) + index);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(', ')}]`);
+    }
+    let error: unknown;
+    try {
+      parse(`${levels.join('\n')}\npolicies: []\n`);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).input).toBe('api-token-policy');
+    expect((error as InputError).message).toMatch(
+      /^Input 'api-token-policy': its YAML aliases \(\*name\) expand too far, or name no anchor\. /
+    );
+  });
+
   it('tells to quote an all-digit id that YAML read as a number', () => {
     const yaml = `policies: [{effect: allow, permission_groups: [{id: ${'1'.repeat(32)}}], resources: {com.cloudflare.api.user.*: '*'}}]`;
     expect(() => parse(yaml)).toThrow(

@@ -162,12 +162,75 @@ describe('readSettings', () => {
     [{ targets: 'octo/web@' }, 'targets', /empty or too long environment/],
     [{ targets: 'vault:octo' }, 'targets', /unknown target kind 'vault:'/],
     [{ targets: 'org:octo visibility=selected' }, 'targets', /visibility=selected without repos=/],
-    [{ targets: 'octo/web\nOCTO/Web' }, 'targets', /line 2 repeats the target 'OCTO\/Web' of line 1/]
+    [{ targets: 'octo/web\nOCTO/Web' }, 'targets', /line 2 repeats the target 'OCTO\/Web' of line 1/],
+    [{ targets: 'octo/web@..' }, 'targets', /line 1 'octo\/web@\.\.' names the environment '\.\.'/],
+    [{ targets: 'octo/api\nocto/web@.' }, 'targets', /line 2 'octo\/web@\.' names the environment '\.'/],
+    [{ targets: 'org:octo visibility=selected repos=web,..' }, 'targets', /line 1 lists a repository name/],
+    [
+      { targets: 'octo/api\norg:octo visibility=selected repos=.' },
+      'targets',
+      /line 2 lists a repository name/
+    ],
+    [{ 'token-name': 'svc\n::warning::forged' }, 'token-name', /control character .* at position 4/],
+    [{ 'token-name': 'svc\u001b[31m' }, 'token-name', /control character/],
+    [{ 'token-name': 'x'.repeat(256) }, 'token-name', /is 256 characters long, more than Cloudflare's 255/],
+    [{ 'verify-url': 'http://app.example.com/health' }, 'verify-url', /uses plain http to a host other/],
+    [{ 'github-api-url': 'http://ghe.example.com/api/v3' }, 'github-api-url', /uses plain http/],
+    [{ 'cloudflare-api-url': 'http://10.0.0.1/client/v4' }, 'cloudflare-api-url', /uses plain http/],
+    [{ 'cloudflare-api-url': 'http://127.0.0.1.nip.io/' }, 'cloudflare-api-url', /uses plain http/],
+    [{ 'github-api-url': 'https://me@ghe.example.com/api/v3' }, 'github-api-url', /holds credentials/]
   ])('rejects %o, naming %s', (overrides, input, message) => {
     const error = errorFor(overrides);
     expect(error.input).toBe(input);
     expect(error.message).toMatch(message);
     expect(error.hint).not.toBe('');
+  });
+
+  it.each([
+    ['verify-url', 'https://deploy:hunter2@app.example.com/health', "'https://app.example.com/health' holds"],
+    ['github-api-url', 'https://x:hunter2@ghe.example.com/api/v3', "'https://ghe.example.com/api/v3' holds"],
+    [
+      'cloudflare-api-url',
+      'http://u:hunter2@127.0.0.1:8787/client/v4',
+      "'http://127.0.0.1:8787/client/v4' holds"
+    ],
+    // Not even a URL: the password still goes before the value is shown.
+    [
+      'github-api-url',
+      'https://x:hunter2@ghe.example.com:99999/api',
+      "'https://ghe.example.com:99999/api' is not"
+    ]
+  ])('refuses credentials in %s without printing the password', (name, url, shown) => {
+    const error = errorFor({ [name]: url });
+    expect(error.input).toBe(name);
+    expect(error.message).toContain(shown);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('takes plain http to this machine only, a 255-character token name, and dots inside names', () => {
+    for (const url of [
+      'http://localhost:8787/x',
+      'http://[::1]:8787/x',
+      'http://127.9.8.7/x',
+      'HTTP://LOCALHOST/x'
+    ]) {
+      expect(settingsWith({ 'github-api-url': url }).githubApiUrl).toBe(new URL(url).href.replace(/\/$/, ''));
+    }
+    expect(settingsWith({ 'token-name': 'n'.repeat(255) }).tokenName).toHaveLength(255);
+    expect(settingsWith({ 'token-name': 'web · deploy ✓' }).tokenName).toBe('web · deploy ✓');
+    expect(settingsWith({ targets: 'octo/web@...\nocto/web@v1.2' }).targets).toEqual([
+      { kind: 'environment', owner: 'octo', repo: 'web', environment: '...' },
+      { kind: 'environment', owner: 'octo', repo: 'web', environment: 'v1.2' }
+    ]);
+  });
+
+  it("warns when cloudflare-api-url is not Cloudflare's API host, since the token goes there", () => {
+    settingsWith({});
+    expect(stdout.mock.calls.map((call) => String(call[0])).join('')).not.toContain('::warning::');
+    settingsWith({ 'cloudflare-api-url': 'https://cf-proxy.example.com/client/v4' });
+    expect(stdout.mock.calls.map((call) => String(call[0])).join('')).toContain(
+      "::warning::cloudflare-api-url points to cf-proxy.example.com, not to Cloudflare's API (api.cloudflare.com); cloudflare-api-token is sent there."
+    );
   });
 
   it('fails when no target is listed and the repository is unknown', () => {

@@ -17,13 +17,36 @@ export function statusOf(error: unknown): number | undefined {
   return typeof status === 'number' ? status : undefined;
 }
 
+/** The most of Cloudflare's error text a message carries: annotations and the summary stay readable. */
+export const MAX_DETAIL_LENGTH = 200;
+/** `"client_secret": "…"`, `value=…`: a field that may hold a credential, however the text quotes it. */
+const SECRET_FIELD =
+  /(["']?\b(?:client_secret|value)\b["']?\s*[:=]\s*)("(?:[^"\\]|\\.)*"|'[^']*'|[^\s,;}\]]+)/gi;
+
+/** Text from a response, safe to print: credential fields masked, one line, bounded. */
+function printable(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  const line = text.replace(SECRET_FIELD, '$1***').replace(/[\u0000-\u001f\u007f-\u009f]+/g, ' ');
+  return line.length > MAX_DETAIL_LENGTH ? `${line.slice(0, MAX_DETAIL_LENGTH - 1)}…` : line;
+}
+
+/**
+ * Cloudflare's error codes and their messages. A body without Cloudflare's error list (a proxy's page, a
+ * misbehaving API) is not printed at all: it could hold anything, a new client_secret included.
+ */
 function cloudflareDetail(error: APIError<number | undefined>): string {
-  const details = (error.errors ?? [])
-    .map((item) => `${item.code ?? ''} ${item.message ?? ''}`.trim())
+  const items: unknown[] = Array.isArray(error.errors) ? error.errors : [];
+  const details = items
+    .map((item) => {
+      const { code, message } = (typeof item === 'object' && item !== null ? item : {}) as {
+        code?: unknown;
+        message?: unknown;
+      };
+      return `${typeof code === 'number' || typeof code === 'string' ? code : ''} ${typeof message === 'string' ? message : ''}`.trim();
+    })
     .filter(Boolean)
     .join('; ');
-  // Without Cloudflare's error list, the SDK message starts with the status the caller prints anyway.
-  return details || error.message.replace(/^\d{3}\s+/, '');
+  return details ? printable(details) : 'no Cloudflare error codes in the response';
 }
 
 /**

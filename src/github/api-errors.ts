@@ -1,4 +1,4 @@
-import { PermissionError, TargetReadError, type RotatorError } from '../errors.js';
+import { OffOriginRequestError, PermissionError, TargetReadError, type RotatorError } from '../errors.js';
 
 interface HttpFailure {
   status?: number;
@@ -46,6 +46,8 @@ export function githubHint(status: number | undefined, place: string): string {
 
 /** An error while observing a target: the run stops before anything changes. */
 export function toTargetReadError(error: unknown, label: string, what: string): RotatorError {
+  // Not a GitHub failure: the refusal says itself what happened and what to check.
+  if (error instanceof OffOriginRequestError) return error;
   const { status } = asFailure(error);
   const message = `Could not read ${what} of ${label} (${githubReason(error)}).`;
   if (status === 401 || status === 403)

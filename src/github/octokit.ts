@@ -4,6 +4,7 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 // The light build, which the throttling plugin itself uses: one copy of Bottleneck in the bundle, not two.
 import Bottleneck from 'bottleneck/light.js';
+import { OffOriginRequestError } from '../errors.js';
 import type { Timing } from '../settings/settings.js';
 
 /** How often a rate-limited request is tried again before the target counts as failed. */
@@ -19,6 +20,32 @@ function withTimeout(timeoutMs: number): typeof fetch {
       signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline
     });
   };
+}
+
+/** The origin of a URL, or the text itself when it does not parse (never equal to a real origin). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * github-token goes only to github-api-url's origin. Octokit's paginate follows the `Link: rel="next"` URL as
+ * given, so a misbehaving API or proxy could otherwise point it, token and all, at any host.
+ */
+function sameOriginOnly(octokit: ReturnType<typeof getOctokit>, baseUrl: string): void {
+  const allowed = new URL(baseUrl).origin;
+  octokit.hook.before('request', (options) => {
+    const { url } = octokit.request.endpoint.parse(options);
+    const origin = originOf(url);
+    if (origin === allowed) return;
+    throw new OffOriginRequestError(
+      `GitHub's answer led to a request to ${origin.slice(0, 200)}, outside github-api-url (${allowed}); it was refused and github-token was not sent.`,
+      'Check github-api-url and any proxy between the runner and GitHub: GitHub links only to its own API.'
+    );
+  });
 }
 
 export interface OctokitSettings {
@@ -47,7 +74,7 @@ export function createOctokit(settings: OctokitSettings) {
       );
       return again;
     };
-  return getOctokit(
+  const octokit = getOctokit(
     settings.token,
     {
       baseUrl: settings.baseUrl,
@@ -72,6 +99,8 @@ export function createOctokit(settings: OctokitSettings) {
     retry,
     throttling
   );
+  sameOriginOnly(octokit, settings.baseUrl);
+  return octokit;
 }
 
 export type GitHubClient = ReturnType<typeof createOctokit>;

@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import { parseTokenDuration } from './duration.js';
 import { boolean, input, optional, secret } from './inputs.js';
@@ -6,6 +7,9 @@ import { parseTargets } from './targets.js';
 import { apiBase } from './values.js';
 
 const DAY_MS = 86_400_000;
+const CLOUDFLARE_API_HOST = 'api.cloudflare.com';
+/** Cloudflare names (service tokens, API tokens) are at most this long. */
+const MAX_TOKEN_NAME_LENGTH = 255;
 
 function parseRenewalWindow(): number {
   const value = input('min-days-for-renewal');
@@ -23,6 +27,7 @@ function parseRenewalWindow(): number {
 function parseTokenIdentity(): { tokenName: string | undefined; tokenId: string | undefined } {
   const tokenName = optional('token-name');
   const tokenId = optional('token-id');
+  if (tokenName !== undefined) checkTokenName(tokenName);
   if (!tokenName && !tokenId) {
     throw new InputError(
       'token-name',
@@ -31,6 +36,38 @@ function parseTokenIdentity(): { tokenName: string | undefined; tokenId: string 
     );
   }
   return { tokenName, tokenId };
+}
+
+/** A name goes into log lines and API requests: a control character could forge a workflow command. */
+function checkTokenName(name: string): void {
+  // eslint-disable-next-line no-control-regex
+  const control = /[\u0000-\u001f\u007f-\u009f]/.exec(name);
+  if (control) {
+    throw new InputError(
+      'token-name',
+      `holds a control character (such as a line break) at position ${control.index + 1}`,
+      'Use a name on one line, of printable characters.'
+    );
+  }
+  if (name.length > MAX_TOKEN_NAME_LENGTH) {
+    throw new InputError(
+      'token-name',
+      `is ${name.length} characters long, more than Cloudflare's ${MAX_TOKEN_NAME_LENGTH}`,
+      `Use a name of at most ${MAX_TOKEN_NAME_LENGTH} characters.`
+    );
+  }
+}
+
+/** The Cloudflare API base; cloudflare-api-token goes to it, so another host than Cloudflare's is worth a word. */
+function cloudflareApiBase(): string {
+  const base = apiBase('cloudflare-api-url', input('cloudflare-api-url'));
+  const host = new URL(base).hostname.toLowerCase();
+  if (host !== CLOUDFLARE_API_HOST) {
+    core.warning(
+      `cloudflare-api-url points to ${host}, not to Cloudflare's API (${CLOUDFLARE_API_HOST}); cloudflare-api-token is sent there.`
+    );
+  }
+  return base;
 }
 
 /** Test and demo knobs from the environment, never from inputs: a workflow has no reason to change them. */
@@ -63,7 +100,7 @@ export function readCommonInputs(
     targets: parseTargets(input('targets'), env.GITHUB_REPOSITORY),
     dryRun: boolean('dry-run'),
     exposeSecret: boolean('expose-secret'),
-    cloudflareApiUrl: apiBase('cloudflare-api-url', input('cloudflare-api-url')),
+    cloudflareApiUrl: cloudflareApiBase(),
     githubApiUrl: apiBase(
       'github-api-url',
       input('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com'

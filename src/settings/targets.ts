@@ -26,6 +26,8 @@ export type Target =
 const OWNER = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO = /^[A-Za-z0-9._-]{1,100}$/;
 const MAX_ENVIRONMENT_LENGTH = 255;
+/** `.` and `..` would change the request path (…/environments/../secrets). */
+const DOTS = /^\.+$/;
 const SYNTAX =
   'Write OWNER/REPO, OWNER/REPO@ENVIRONMENT, org:ORG [visibility=all|private|selected] [repos=a,b], dependabot:OWNER/REPO or dependabot:org:ORG [...].';
 
@@ -63,7 +65,7 @@ function lineError(lineNumber: number, problem: string, hint = SYNTAX): InputErr
 function parseRepository(text: string, lineNumber: number): { owner: string; repo: string } {
   const parts = text.split('/');
   const [owner, repo] = parts;
-  if (parts.length !== 2 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo) || /^\.+$/.test(repo)) {
+  if (parts.length !== 2 || !owner || !repo || !OWNER.test(owner) || !REPO.test(repo) || DOTS.test(repo)) {
     throw lineError(lineNumber, `'${text}' is not a repository`);
   }
   return { owner, repo };
@@ -81,7 +83,7 @@ function parseOrganization(words: string[], lineNumber: number): { org: string; 
     else if (key === 'repos' && value) repositories = value.split(',').map((name) => name.trim());
     else throw lineError(lineNumber, `has an unknown or empty option '${option}'`);
   }
-  if (repositories?.some((name) => !REPO.test(name))) {
+  if (repositories?.some((name) => !REPO.test(name) || DOTS.test(name))) {
     throw lineError(lineNumber, `lists a repository name that is not valid in '${repositories.join(',')}'`);
   }
   if (visibility === 'selected' && !repositories?.length) {
@@ -110,6 +112,13 @@ function parseRepositoryOrEnvironment(text: string, lineNumber: number): Target 
       lineNumber,
       `'${text}' has an empty or too long environment name`,
       `Write OWNER/REPO@ENVIRONMENT with an environment name of 1 to ${MAX_ENVIRONMENT_LENGTH} characters.`
+    );
+  }
+  if (environment === '.' || environment === '..') {
+    throw lineError(
+      lineNumber,
+      `'${text}' names the environment '${environment}', which is not an environment name`,
+      'Write the name of an environment of the repository after the @.'
     );
   }
   return { kind: 'environment', ...parseRepository(text.slice(0, at).trim(), lineNumber), environment };

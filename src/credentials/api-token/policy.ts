@@ -57,9 +57,25 @@ function readDocument(text: string): unknown {
       error.code === 'BAD_ALIAS' ? HINT.star : HINT.document
     );
   }
-  const value: unknown = document.toJS();
+  const value = toValue(document);
   if (value === null || value === undefined) fail('holds only comments, nothing to parse', HINT.document);
   return value;
+}
+
+/** Aliases that expand into more than this many nodes are refused (a billion-laughs document). */
+const MAX_ALIAS_COUNT = 100;
+
+function toValue(document: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) as unknown;
+  } catch (error) {
+    // The yaml library's guard against resource exhaustion, or an alias it cannot resolve.
+    if (!(error instanceof ReferenceError)) throw error;
+    fail(
+      'its YAML aliases (*name) expand too far, or name no anchor',
+      'Write the policy without aliases and anchors (*name, &name); quote a * that is a value.'
+    );
+  }
 }
 
 function parsePolicy(value: unknown, now: Date): ApiTokenPolicy {
