@@ -1,4 +1,4 @@
-// node emulator/cli.ts [--port N] [--host H] [--fixture file.json] [--contract-check [--strict-contracts]] [--json]
+// node emulator/cli.ts [--port N] [--host H] [--fixture file.json] [--contract-check [--strict-contracts]] [--profile rich|minimal] [--json]
 // Starts the emulator (with the demo fixture unless one is given), prints its URLs, runs until SIGINT/SIGTERM.
 
 import { dirname, join } from 'node:path';
@@ -15,6 +15,7 @@ const { values } = parseArgs({
     fixture: { type: 'string', default: DEMO_FIXTURE },
     'contract-check': { type: 'boolean', default: false },
     'strict-contracts': { type: 'boolean', default: false },
+    profile: { type: 'string' },
     json: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false }
   }
@@ -22,7 +23,7 @@ const { values } = parseArgs({
 
 if (values.help) {
   console.log(
-    'usage: node emulator/cli.ts [--port N] [--host H] [--fixture file.json] [--contract-check [--strict-contracts]] [--json]'
+    'usage: node emulator/cli.ts [--port N] [--host H] [--fixture file.json] [--contract-check [--strict-contracts]] [--profile rich|minimal] [--json]'
   );
   process.exit(0);
 }
@@ -32,6 +33,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`--port must be a port number, got ${values.port}`);
   process.exit(2);
 }
+
+if (values.profile !== undefined && values.profile !== 'rich' && values.profile !== 'minimal') {
+  console.error(`--profile must be rich or minimal, got ${values.profile}`);
+  process.exit(2);
+}
+// The response profile (rich: every field the docs show; minimal: only the declared ones) wins over the fixture's.
+if (values.profile) process.env['EMULATOR_PROFILE'] = values.profile;
 
 const emulator = await startEmulator({
   port,
@@ -46,7 +54,8 @@ const urls = {
   githubApiUrl: emulator.githubApiUrl,
   accessAppUrl: emulator.accessAppUrl,
   controlUrl: emulator.controlUrl,
-  contractCheck: emulator.contractCheck
+  contractCheck: emulator.contractCheck,
+  profile: emulator.cloudflare.profile
 };
 if (values.json) {
   // One line a parent process can parse to find the ephemeral port.
@@ -58,6 +67,7 @@ if (values.json) {
   console.log(`  Access app      ${urls.accessAppUrl}`);
   console.log(`  control         ${urls.controlUrl}`);
   console.log(`  contract check  ${urls.contractCheck}`);
+  console.log(`  profile         ${urls.profile}`);
 }
 
 const shutdown = (signal: string) => {

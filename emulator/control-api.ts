@@ -68,6 +68,14 @@ export class ControlApi {
         contracts.reset();
         return noContent;
       })
+      .on('GET', '/cloudflare/profile', () => ok({ profile: cloudflare.profile }))
+      .on('POST', '/cloudflare/profile', (req) => {
+        const profile = record(req.body)['profile'];
+        if (profile !== 'rich' && profile !== 'minimal')
+          throw new Error('send {"profile": "rich" | "minimal"}');
+        cloudflare.profile = profile;
+        return ok({ profile });
+      })
       .on('GET', '/cloudflare/tokens', () => ok(cloudflare.tokens()))
       .on('POST', '/cloudflare/tokens', (req) => ok(cloudflare.seedToken(req.body as ServiceTokenSeed), 201))
       .on('GET', '/github/secrets', () => ok(github.secrets()))

@@ -57,6 +57,7 @@ const FIXTURE_SCHEMA = closed({
   startAt: time,
   frozenClock: { type: 'boolean' },
   cloudflare: closed({
+    responseProfile: { enum: ['rich', 'minimal'] },
     accounts: strings,
     zones: strings,
     userId: string,
@@ -114,7 +115,8 @@ const FIXTURE_SCHEMA = closed({
           updatedAt: time,
           expiresAt: { anyOf: [time, { type: 'null' }] },
           lastSeenAt: time,
-          inUse: { type: 'boolean' }
+          inUse: { type: 'boolean' },
+          enabled: { type: 'boolean' }
         },
         ['name']
       )

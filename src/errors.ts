@@ -91,6 +91,26 @@ export class OffOriginRequestError extends RotatorError {
   readonly kind = 'off-origin-request';
 }
 
+/** The service token is disabled: neither its current nor its previous secret is accepted. */
+export class TokenDisabledError extends RotatorError {
+  readonly kind = 'token-disabled';
+}
+
+/** The action's rotation record could not be read or written, or ties the secrets to another token. */
+export class RotationRecordError extends RotatorError {
+  readonly kind = 'rotation-record';
+}
+
+/** A renewal did not move the token's expiry. */
+export class RenewalError extends RotatorError {
+  readonly kind = 'renewal';
+}
+
+/** A rotation Cloudflare's declared API cannot do safely here (a zone-scoped token without its version). */
+export class UnsupportedRotationError extends RotatorError {
+  readonly kind = 'unsupported-rotation';
+}
+
 /** The message of anything thrown, without assuming it is an Error. */
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

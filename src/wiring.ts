@@ -15,7 +15,13 @@ import type { ServiceTokenRunSettings } from './credentials/service-token/settin
 import { requestVerifyUrl } from './credentials/service-token/verify-url.js';
 import type { Settings } from './credentials/settings.js';
 import { sealSecret } from './crypto/seal.js';
-import { createOctokit } from './github/octokit.js';
+import { createOctokit, type GitHubClient } from './github/octokit.js';
+import {
+  createRecordVariable,
+  recordPlace,
+  recordVariableName,
+  type RecordVariable
+} from './github/record-variable.js';
 import { createSecretTarget } from './github/secret-targets.js';
 import type { CredentialReport } from './report/credential-report.js';
 import type { Clock } from './run/retry.js';
@@ -33,13 +39,16 @@ const clock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 };
 
-/** The ports both credentials share: GitHub through Octokit, libsodium. */
-function targetPorts(settings: CommonSettings): TargetPorts {
-  const octokit = createOctokit({
+function github(settings: CommonSettings): GitHubClient {
+  return createOctokit({
     token: settings.githubToken,
     baseUrl: settings.githubApiUrl,
     timing: settings.timing
   });
+}
+
+/** The ports both credentials share: GitHub through Octokit, libsodium. */
+function targetPorts(settings: CommonSettings, octokit: GitHubClient = github(settings)): TargetPorts {
   return {
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
     isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
@@ -56,11 +65,24 @@ function connect(settings: CommonSettings) {
     });
 }
 
+/** The record lives beside the first target (see README, "The rotation record"). */
+function rotationRecordOf(settings: ServiceTokenRunSettings, octokit: GitHubClient): RecordVariable {
+  const place = recordPlace(settings.targets);
+  if (!place) throw new Error('A service token run without targets.');
+  return createRecordVariable(
+    octokit,
+    place,
+    recordVariableName(settings.serviceToken.clientSecretSecretName)
+  );
+}
+
 /** A service token: the Cloudflare SDK, Octokit, libsodium, fetch for verify-url. */
 function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
   const cloudflare = connect(settings)(settings.cloudflareApiToken);
+  const octokit = github(settings);
   const ports: ServiceTokenPorts = {
-    ...targetPorts(settings),
+    ...targetPorts(settings, octokit),
+    rotationRecord: rotationRecordOf(settings, octokit),
     ...clock,
     checkApiToken: () => checkRunningToken(cloudflare, settings.scope),
     tokens: new CloudflareServiceTokens(cloudflare, settings.scope),

@@ -7,8 +7,13 @@ import { ApiTokenRegistry } from './api-tokens.ts';
 import type { ApiTokenFixture, ApiTokenSeed, ApiTokenSnapshot, IssuedApiToken } from './api-tokens.ts';
 import { ErrorCode, failure } from './envelope.ts';
 import { cloudflareApi } from './routes.ts';
-import { ServiceTokenStore } from './service-tokens.ts';
-import type { IssuedSecret, ServiceTokenSeed, ServiceTokenSnapshot } from './service-tokens.ts';
+import { RESPONSE_PROFILES, ServiceTokenStore } from './service-tokens.ts';
+import type {
+  IssuedSecret,
+  ResponseProfile,
+  ServiceTokenSeed,
+  ServiceTokenSnapshot
+} from './service-tokens.ts';
 
 /** The id of the one user the emulator has (resources "com.cloudflare.api.user.<id>") unless the fixture names one. */
 export const DEFAULT_USER_ID = '7c5dae5552338874e5053f2534d2767a';
@@ -21,14 +26,31 @@ export interface CloudflareFixture {
   userId?: string;
   apiTokens?: ApiTokenFixture[];
   serviceTokens?: ServiceTokenSeed[];
+  /** How much of a service token the API answers with; EMULATOR_PROFILE overrides it; default rich. */
+  responseProfile?: ResponseProfile;
+}
+
+/** The profile of a run: EMULATOR_PROFILE when set (so a whole suite can switch), else the fixture's, else rich. */
+export function defaultProfile(fromFixture?: ResponseProfile): ResponseProfile {
+  const fromEnv = process.env['EMULATOR_PROFILE'];
+  if (fromEnv === 'rich' || fromEnv === 'minimal') return fromEnv;
+  if (fromFixture) return fromFixture;
+  if (fromEnv === undefined || fromEnv === '') return 'rich';
+  const known = RESPONSE_PROFILES.find((profile) => profile === fromEnv);
+  if (!known)
+    throw new Error(`EMULATOR_PROFILE must be one of ${RESPONSE_PROFILES.join(', ')}, got "${fromEnv}"`);
+  return known;
 }
 
 export class CloudflareApi implements ApiModule {
   readonly #store: ServiceTokenStore;
   readonly #apiTokens: ApiTokenRegistry;
   readonly #handle: (req: ApiRequest) => Promise<ApiResponse>;
+  /** rich: every field the docs show; minimal: only the declared ones (see ResponseProfile). */
+  profile: ResponseProfile;
 
   constructor(clock: Clock, fixture: CloudflareFixture) {
+    this.profile = defaultProfile(fixture.responseProfile);
     this.#store = new ServiceTokenStore(clock, fixture);
     this.#apiTokens = new ApiTokenRegistry(
       clock,
@@ -39,7 +61,7 @@ export class CloudflareApi implements ApiModule {
       },
       fixture.apiTokens
     );
-    this.#handle = cloudflareApi(this.#store, this.#apiTokens);
+    this.#handle = cloudflareApi(this.#store, this.#apiTokens, () => this.profile);
     for (const seed of fixture.serviceTokens ?? []) this.#store.seed(seed);
   }
 

@@ -16,14 +16,20 @@ import {
   successPage
 } from './envelope.ts';
 import { serviceTokenJson } from './service-tokens.ts';
-import type { ServiceTokenStore, TokenScope } from './service-tokens.ts';
+import type { ResponseProfile, ServiceTokenStore, TokenScope } from './service-tokens.ts';
 
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 1000;
+/** Cloudflare serves at most this many service tokens per page, whatever per_page asks for (minimal profile). */
+const CAPPED_PER_PAGE = 50;
 
 type ScopeKind = 'accounts' | 'zones';
 
-export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegistry) {
+export function cloudflareApi(
+  store: ServiceTokenStore,
+  apiTokens: ApiTokenRegistry,
+  profile: () => ResponseProfile = () => 'rich'
+) {
   const router = new Router();
 
   /** Authenticates, checks the permission for this account/zone, then that the account/zone exists. */
@@ -56,20 +62,27 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
       scopeOf(req, kind, p['scope_id'] ?? '', needed);
     const tokenId = (p: Record<string, string>) => p['service_token_id'] ?? '';
 
+    const json = (token: Parameters<typeof serviceTokenJson>[0], secret?: string, declaredSecret = true) =>
+      serviceTokenJson(token, secret, profile(), declaredSecret);
+    const minimal = () => profile() === 'minimal';
     router.on('GET', base, (req, p) => {
+      // The minimal profile's zone list ignores the name filter: the caller must filter by exact name.
+      const ignoresName = minimal() && kind === 'zones';
       const tokens = store.list(scope(req, p, read), {
-        ...(req.query['name'] === undefined ? {} : { name: req.query['name'] }),
+        ...(req.query['name'] === undefined || ignoresName ? {} : { name: req.query['name'] }),
         ...(req.query['search'] === undefined ? {} : { search: req.query['search'] })
       });
       const { page, perPage } = pagination(req.query);
-      return successPage(tokens, page, perPage, (token) => serviceTokenJson(token));
+      return successPage(tokens, page, minimal() ? Math.min(perPage, CAPPED_PER_PAGE) : perPage, (token) =>
+        json(token)
+      );
     });
     router.on('POST', base, (req, p) => {
       const { token, secret } = store.create(scope(req, p, write), objectBody(req.body, invalidInput));
-      return success(serviceTokenJson(token, secret), { status: 201 });
+      return success(json(token, secret), { status: 201 });
     });
     router.on('GET', `${base}/{service_token_id}`, (req, p) =>
-      success(serviceTokenJson(store.get(scope(req, p, read), tokenId(p))))
+      success(json(store.get(scope(req, p, read), tokenId(p))))
     );
     router.on('PUT', `${base}/{service_token_id}`, (req, p) => {
       const { token, newSecret } = store.update(
@@ -77,20 +90,20 @@ export function cloudflareApi(store: ServiceTokenStore, apiTokens: ApiTokenRegis
         tokenId(p),
         objectBody(req.body, invalidInput)
       );
-      // A version bump is a rotation, and the caller can only learn the new secret from this response.
-      return success(serviceTokenJson(token, newSecret));
+      // A version bump is a rotation; only the rich profile answers with the secret (the schema declares none).
+      return success(json(token, newSecret, false));
     });
     router.on('DELETE', `${base}/{service_token_id}`, (req, p) =>
-      success(serviceTokenJson(store.delete(scope(req, p, write), tokenId(p))))
+      success(json(store.delete(scope(req, p, write), tokenId(p))))
     );
     if (kind === 'accounts') {
       router.on('POST', `${base}/{service_token_id}/rotate`, (req, p) => {
         const body = req.body === undefined ? {} : objectBody(req.body, invalidInput);
         const { token, secret } = store.rotate(scope(req, p, write), tokenId(p), body);
-        return success(serviceTokenJson(token, secret));
+        return success(json(token, secret));
       });
       router.on('POST', `${base}/{service_token_id}/refresh`, (req, p) =>
-        success(serviceTokenJson(store.refresh(scope(req, p, write), tokenId(p))))
+        success(json(store.refresh(scope(req, p, write), tokenId(p))))
       );
     }
   }

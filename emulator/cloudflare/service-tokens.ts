@@ -29,7 +29,20 @@ interface ServiceToken {
   lastSeenAt: number | undefined;
   /** Referenced by an Access policy, so Cloudflare refuses to delete it. */
   inUse: boolean;
+  /** A disabled token authenticates with neither secret (a person, or the inactivity policy, disabled it). */
+  enabled: boolean;
 }
+
+/**
+ * How much of a service token the API answers with: `rich` sends every field Cloudflare's docs show;
+ * `minimal` only those its current schema declares (id, name, client_id, duration, enabled, expires_at, and
+ * client_secret on create and rotate), serves at most 50 per page, ignores a zone list's name filter and
+ * reports a forever token's expiry as Go's zero time.
+ */
+export type ResponseProfile = 'rich' | 'minimal';
+export const RESPONSE_PROFILES: readonly ResponseProfile[] = ['rich', 'minimal'];
+/** Go's zero time, which Cloudflare may send as the expiry of a token that never expires. */
+export const GO_ZERO_TIME = '0001-01-01T00:00:00Z';
 
 /** What tests see: the API's view plus the plaintext secrets the API never shows again. */
 export interface ServiceTokenSnapshot {
@@ -48,6 +61,7 @@ export interface ServiceTokenSnapshot {
   expiresAt?: string;
   lastSeenAt?: string;
   inUse: boolean;
+  enabled: boolean;
 }
 
 /** A token to put in place before a test (fixture `cloudflare.serviceTokens` or `emu.cloudflare.seedToken`). */
@@ -69,6 +83,8 @@ export interface ServiceTokenSeed {
   expiresAt?: string | null;
   lastSeenAt?: string;
   inUse?: boolean;
+  /** Default true. */
+  enabled?: boolean;
 }
 
 export interface IssuedSecret {
@@ -116,7 +132,8 @@ export class ServiceTokenStore {
       updatedAt: now,
       expiresAt: expiry(now, duration.ms),
       lastSeenAt: undefined,
-      inUse: false
+      inUse: false,
+      enabled: body['enabled'] !== false
     };
     this.#tokens.set(token.id, token);
     return { token, secret: token.clientSecret };
@@ -152,6 +169,7 @@ export class ServiceTokenStore {
     const rotates = this.#versionBump(token, body['client_secret_version']);
     const now = this.#clock.nowMs();
     if (name !== undefined) token.name = name;
+    if (typeof body['enabled'] === 'boolean') token.enabled = body['enabled'];
     if (duration) {
       token.duration = duration.text;
       token.expiresAt = expiry(now, duration.ms);
@@ -202,7 +220,7 @@ export class ServiceTokenStore {
   authenticates(clientId: string, clientSecret: string, at: Date | number = this.#clock.nowMs()): boolean {
     const when = typeof at === 'number' ? at : at.getTime();
     const token = this.#byClientId(clientId);
-    if (!token || (token.expiresAt !== undefined && when >= token.expiresAt)) return false;
+    if (!token || !token.enabled || (token.expiresAt !== undefined && when >= token.expiresAt)) return false;
     if (clientSecret === token.clientSecret) return true;
     return (
       token.previousClientSecret !== undefined &&
@@ -249,7 +267,8 @@ export class ServiceTokenStore {
       expiresAt:
         seed.expiresAt === null ? undefined : (seedTime(seed.expiresAt) ?? expiry(createdAt, durationMs)),
       lastSeenAt: seedTime(seed.lastSeenAt),
-      inUse: seed.inUse ?? false
+      inUse: seed.inUse ?? false,
+      enabled: seed.enabled ?? true
     };
     if (this.#tokens.has(token.id))
       throw new Error(`seed ${seed.name}: duplicate service token id ${token.id}`);
@@ -293,8 +312,31 @@ export class ServiceTokenStore {
   }
 }
 
-/** The API representation; client_secret only where Cloudflare returns it (create and rotations). */
-export function serviceTokenJson(token: ServiceToken, clientSecret?: string): Record<string, unknown> {
+/** The fields Cloudflare's schema declares for a service token read (and, without expires_at, for create/rotate). */
+function declaredJson(token: ServiceToken, clientSecret: string | undefined): Record<string, unknown> {
+  return {
+    id: token.id,
+    name: token.name,
+    client_id: token.clientId,
+    ...(clientSecret === undefined
+      ? { expires_at: token.expiresAt === undefined ? GO_ZERO_TIME : cloudflareTime(token.expiresAt) }
+      : { client_secret: clientSecret }),
+    duration: token.duration,
+    enabled: token.enabled
+  };
+}
+
+/**
+ * The API representation; client_secret only where Cloudflare returns it (create and rotations). In the
+ * minimal profile a version-bumping PUT (`declaredSecret` false) answers without the secret, as declared.
+ */
+export function serviceTokenJson(
+  token: ServiceToken,
+  clientSecret?: string,
+  profile: ResponseProfile = 'rich',
+  declaredSecret = true
+): Record<string, unknown> {
+  if (profile === 'minimal') return declaredJson(token, declaredSecret ? clientSecret : undefined);
   return {
     id: token.id,
     name: token.name,
@@ -306,7 +348,8 @@ export function serviceTokenJson(token: ServiceToken, clientSecret?: string): Re
     duration: token.duration,
     client_secret_version: token.clientSecretVersion,
     previous_client_secret_expires_at: optionalTime(token.previousClientSecretExpiresAt) ?? null,
-    last_seen_at: optionalTime(token.lastSeenAt) ?? null
+    last_seen_at: optionalTime(token.lastSeenAt) ?? null,
+    enabled: token.enabled
   };
 }
 
@@ -325,7 +368,8 @@ function snapshotOf(token: ServiceToken): ServiceTokenSnapshot {
     updatedAt: cloudflareTime(token.updatedAt),
     ...optionalField('expiresAt', optionalTime(token.expiresAt)),
     ...optionalField('lastSeenAt', optionalTime(token.lastSeenAt)),
-    inUse: token.inUse
+    inUse: token.inUse,
+    enabled: token.enabled
   };
 }
 

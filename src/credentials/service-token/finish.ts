@@ -3,24 +3,23 @@ import { DistributionError, VerificationError, errorMessage } from '../../errors
 import { logStep } from '../../run/record.js';
 import { archivedAdvice, failedOutcomes, failedTargetList } from '../../targets/failure-report.js';
 import type { TokenState } from './model.js';
-import { lastRotation } from './plan.js';
 import type { ServiceTokenPorts } from './ports.js';
+import type { RecordKeeper } from './record-keeper.js';
 import type { ServiceTokenRecord } from './record.js';
 import type { ServiceTokenRunSettings } from './settings.js';
 
 /**
  * Ends the previous secret's grace when every target holds the new secret (and the credential was verified),
- * if asked to. It is moved to the rotation time rather than to "now": equally expired, and the next run can
- * still tell when the secret was issued (see `lastRotation`).
+ * if asked to.
  */
 async function revokePrevious(
   token: TokenState,
   ports: ServiceTokenPorts,
   record: ServiceTokenRecord
 ): Promise<void> {
-  const rotatedAt = lastRotation(token);
-  record.token = await ports.tokens.update(token, { previousSecretExpiresAt: rotatedAt });
-  record.previousSecretValidUntil = rotatedAt;
+  const now = ports.now();
+  record.token = await ports.tokens.update(token, { previousSecretExpiresAt: now });
+  record.previousSecretValidUntil = now;
   logStep(record, "Every target holds the new secret: ended the previous secret's grace (revoke-previous).");
 }
 
@@ -75,6 +74,28 @@ export function distributionError(record: ServiceTokenRecord, now: Date): Distri
   );
 }
 
+/**
+ * The record's last word: complete when every target holds the new secret (the next run then changes
+ * nothing), else still distributing (the next run heals). A run already failing reports this as well.
+ */
+async function keepRecord(
+  keeper: RecordKeeper,
+  complete: boolean,
+  record: ServiceTokenRecord,
+  failing: boolean
+): Promise<void> {
+  try {
+    await keeper.finished(complete, record.previousSecretValidUntil);
+    record.steps.push(
+      `Rotation record (${keeper.label}): ${complete ? 'complete' : 'distribution unfinished'}.`
+    );
+  } catch (error) {
+    if (!failing) throw error;
+    record.steps.push(errorMessage(error));
+    core.error(errorMessage(error));
+  }
+}
+
 export interface FinishInput {
   readonly rotated: boolean;
   /** The token as the rotation left it. */
@@ -90,7 +111,8 @@ export async function finish(
   input: FinishInput,
   settings: ServiceTokenRunSettings,
   ports: ServiceTokenPorts,
-  record: ServiceTokenRecord
+  record: ServiceTokenRecord,
+  keeper: RecordKeeper
 ): Promise<void> {
   const failed = failedOutcomes(record.outcomes).length > 0;
   const { revokePrevious: revoke, previousSecretGraceMs } = settings.serviceToken;
@@ -101,6 +123,7 @@ export async function finish(
     } else if (input.rotated) {
       await extendGrace(record.token ?? input.token, previousSecretGraceMs, ports, record);
     }
+    await keepRecord(keeper, !failed, record, failed || Boolean(input.verification));
   });
   if (failed) throw distributionError(record, ports.now());
   if (input.verification instanceof VerificationError) throw input.verification;

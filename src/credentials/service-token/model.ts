@@ -1,23 +1,33 @@
 import type { SecretMetadata } from '../../github/secret-target.js';
 import type { Target } from '../../settings/targets.js';
 
-/** What the run learned about the service token (read-only observation). */
+/**
+ * Fields Cloudflare's docs still show but its current schema no longer declares. Present or not, they are
+ * extra evidence only: no decision that keeps consumers safe rests on them alone.
+ */
+export interface UndeclaredHints {
+  readonly updatedAt?: Date;
+  readonly clientSecretVersion?: number;
+  /** null: Cloudflare says there is no previous secret. */
+  readonly previousSecretExpiresAt?: Date | null;
+  readonly lastSeenAt?: Date;
+}
+
+/** What the run learned about the service token: the fields Cloudflare declares, and hints. */
 export interface TokenState {
   readonly id: string;
   readonly name: string;
   readonly clientId: string;
-  readonly createdAt: Date;
-  /** Moves on every change of the token, not only on rotation. */
-  readonly updatedAt: Date;
-  /** null: the token never expires. */
+  /** false: disabled by a person or by the account's inactivity policy; neither secret is accepted. */
+  readonly enabled: boolean;
+  /** Go duration as Cloudflare reports it, or undefined when it does not. */
+  readonly duration: string | undefined;
+  /** null: the token never expires (duration forever, or no usable expiry). */
   readonly expiresAt: Date | null;
-  /** undefined when Cloudflare does not report it. */
-  readonly clientSecretVersion: number | undefined;
-  /** When the previous secret stops working; null before any rotation, undefined when not reported. */
-  readonly previousSecretExpiresAt: Date | null | undefined;
+  readonly hints: UndeclaredHints;
 }
 
-/** A newly issued secret together with the token state Cloudflare returned with it. */
+/** A newly issued secret together with the token state it belongs to. */
 export interface IssuedCredential {
   readonly token: TokenState;
   readonly clientSecret: string;

@@ -7,6 +7,8 @@ import { observeTargets } from '../../targets/observe.js';
 import type { TargetState, TokenState } from './model.js';
 import type { ServiceTokenPorts } from './ports.js';
 import type { ServiceTokenRunSettings } from './settings.js';
+import { recordEvidence, type RecordEvidence } from './record-evidence.js';
+import { observedRecord } from './rotation-record.js';
 
 /** Finds the service token by id (checking the name when both are given) or by a unique name. */
 export async function findToken(
@@ -50,11 +52,12 @@ export async function observe(
   settings: ServiceTokenRunSettings,
   ports: ServiceTokenPorts,
   fanOut: FanOut
-): Promise<{ token: TokenState | undefined; targets: TargetState[] }> {
-  const [running, token] = await Promise.all([
+): Promise<{ token: TokenState | undefined; targets: TargetState[]; record: RecordEvidence }> {
+  const [running, token, , recordText] = await Promise.all([
     ports.checkApiToken(),
     findToken(settings, ports.tokens),
-    observeTargets(fanOut)
+    observeTargets(fanOut),
+    ports.rotationRecord.read()
   ]);
   warnIfExpiring('cloudflare-api-token', running.expiresOn, settings.renewalWindowMs, ports.now());
   core.info(
@@ -62,6 +65,22 @@ export async function observe(
       ? `Found service token '${token.name}' (${token.id}) in ${ports.tokens.scopeLabel}.`
       : `No service token named '${settings.tokenName}' in ${ports.tokens.scopeLabel}.`
   );
+  const record = await recordEvidence(
+    observedRecord(recordText),
+    ports.rotationRecord.label,
+    token,
+    settings.tokenName ?? token?.name ?? '',
+    ports.tokens
+  );
+  core.info(
+    record.kind === 'own'
+      ? `Rotation record (${record.label}): secret issued ${record.record.issuedAt.toISOString()}, ${record.record.state}.`
+      : `Rotation record (${record.label}): ${record.why}.`
+  );
   const names = settings.serviceToken;
-  return { token, targets: targetStates(fanOut, names.clientIdSecretName, names.clientSecretSecretName) };
+  return {
+    token,
+    record,
+    targets: targetStates(fanOut, names.clientIdSecretName, names.clientSecretSecretName)
+  };
 }

@@ -1,22 +1,20 @@
-import { TokenLookupError } from '../../errors.js';
-import { CLOCK_TOLERANCE_MS, describeExpiry, isExpiring, type Result } from '../../run/plan-header.js';
+import { TokenDisabledError, TokenLookupError } from '../../errors.js';
+import { describeExpiry, isExpiring, type Result } from '../../run/plan-header.js';
 import type { Mode } from '../../settings/settings.js';
 import type { Target } from '../../settings/targets.js';
 import { targetLabel } from '../../settings/targets.js';
 import type { TargetState, TokenState } from './model.js';
+import { allWrites, clientIdNeedsWrite, secretFreshness, type PlannedWrite } from './plan-writes.js';
+import type { RecordEvidence } from './record-evidence.js';
+
+export type { Freshness, PlannedWrite } from './plan-writes.js';
+export { secretFreshness } from './plan-writes.js';
 
 export type Action = 'create' | 'rotate' | 'refresh' | 'check' | 'none';
-export type Freshness = 'current' | 'stale' | 'missing';
-
-export interface PlannedWrite {
-  readonly target: Target;
-  readonly clientId: boolean;
-  readonly clientSecret: boolean;
-}
 
 export interface Plan {
   readonly action: Action;
-  /** Extend the token's expiry (before rotating, so the rotation stays the token's last change). */
+  /** Extend the token's expiry (before rotating). */
   readonly renew: boolean;
   /** The `result` output this plan leads to when it succeeds. */
   readonly result: Result;
@@ -25,13 +23,17 @@ export interface Plan {
   readonly writes: readonly PlannedWrite[];
   /** Set in check mode when the token expires within the renewal window. */
   readonly expiryProblem: string | undefined;
-  /** Targets whose client secret is missing or older than the last rotation. */
+  /** Targets whose client secret is missing, older than the last rotation, or not known to be current. */
   readonly staleTargets: readonly string[];
   /**
    * When an auto-mode rotation is due only because these targets lack the current secret (the token is not
    * expiring): if none of them can be written, rotating would change nothing for them.
    */
   readonly rotationOnlyFor: readonly Target[];
+  /** The record says the last rotation had not finished, but every target holds its secret: mark it complete. */
+  readonly completeRecord: boolean;
+  /** No record ties the targets to this token: the rotation adopts it (and writes every client id). */
+  readonly adopting: boolean;
 }
 
 export interface PlanInput {
@@ -40,52 +42,12 @@ export interface PlanInput {
   /** undefined: no token was found (only possible when looking up by name). */
   readonly token: TokenState | undefined;
   readonly targets: readonly TargetState[];
+  readonly record: RecordEvidence;
   readonly now: Date;
   readonly renewalWindowMs: number;
 }
 
-/**
- * When the current secret was issued. `updatedAt` moves on every change, so a later change would make fresh
- * targets look stale; the one change this action makes after its writes is ending the grace, which it does by
- * setting the previous secret's expiry to the rotation time. An expiry at or before `updatedAt` therefore marks
- * the rotation itself.
- */
-export function lastRotation(token: TokenState): Date {
-  const previous = token.previousSecretExpiresAt;
-  if (previous && previous.getTime() <= token.updatedAt.getTime()) return previous;
-  return token.updatedAt;
-}
-
-export function secretFreshness(written: { updatedAt: Date } | undefined, since: Date): Freshness {
-  if (!written) return 'missing';
-  return written.updatedAt.getTime() + CLOCK_TOLERANCE_MS >= since.getTime() ? 'current' : 'stale';
-}
-
-/**
- * Every target gets the new secret; those holding an out-of-date secret come first. Cloudflare keeps one
- * previous secret, so a rotation ends an older one at once: the sooner such a target is written, the shorter
- * the time it has no working secret.
- */
-function allWrites(
-  targets: readonly TargetState[],
-  clientId: (state: TargetState) => boolean,
-  since?: Date
-): PlannedWrite[] {
-  const order = (state: TargetState): number =>
-    since ? { stale: 0, missing: 1, current: 2 }[secretFreshness(state.clientSecret, since)] : 0;
-  return [...targets]
-    .sort((a, b) => order(a) - order(b))
-    .map((state) => ({ target: state.target, clientId: clientId(state), clientSecret: true }));
-}
-
-/**
- * A client id variable is compared by value. A client id secret cannot be read: it needs writing when missing
- * or written before this token existed (then it holds an older token's id).
- */
-function clientIdNeedsWrite(state: TargetState, token: TokenState): boolean {
-  if (state.clientIdVariable !== undefined) return state.clientIdVariable !== token.clientId;
-  return secretFreshness(state.clientId, token.createdAt) !== 'current';
-}
+const EMPTY = { expiryProblem: undefined, staleTargets: [], rotationOnlyFor: [], completeRecord: false };
 
 function planMissingToken(input: PlanInput): Plan {
   if (input.mode !== 'auto') {
@@ -95,14 +57,13 @@ function planMissingToken(input: PlanInput): Plan {
     );
   }
   return {
+    ...EMPTY,
     action: 'create',
     renew: false,
     result: 'created',
     reasons: [`no service token named '${input.tokenName}' exists`],
     writes: allWrites(input.targets, () => true),
-    expiryProblem: undefined,
-    staleTargets: [],
-    rotationOnlyFor: []
+    adopting: false
   };
 }
 
@@ -110,46 +71,94 @@ function planMissingToken(input: PlanInput): Plan {
 interface Assessment {
   readonly input: PlanInput;
   readonly token: TokenState;
-  readonly since: Date;
+  /** When the current secret was issued, as the record says; undefined: not known. */
+  readonly since: Date | undefined;
+  /** Why the targets' state is not known, when it is not. */
+  readonly unknownWhy: string | undefined;
   readonly stale: readonly TargetState[];
   readonly expiring: boolean;
   readonly expiry: string;
-  readonly base: Pick<Plan, 'staleTargets' | 'expiryProblem' | 'rotationOnlyFor'>;
+  readonly base: Pick<
+    Plan,
+    'staleTargets' | 'expiryProblem' | 'rotationOnlyFor' | 'completeRecord' | 'adopting'
+  >;
+}
+
+/**
+ * The record says when the current secret was issued. Cloudflare's undeclared client_secret_version, when it
+ * is sent, can only add doubt: a version other than the recorded one means a rotation outside this action.
+ */
+function issuedSince(input: PlanInput, token: TokenState): { since?: Date; unknownWhy?: string } {
+  const evidence = input.record;
+  if (evidence.kind === 'none') return { unknownWhy: `${evidence.why} (${evidence.label})` };
+  const recorded = evidence.record.clientSecretVersion;
+  const reported = token.hints.clientSecretVersion;
+  if (recorded !== undefined && reported !== undefined && recorded !== reported) {
+    return {
+      unknownWhy: `Cloudflare reports client_secret_version ${reported} where the rotation record says ${recorded}: the token was rotated outside this action`
+    };
+  }
+  return { since: evidence.record.issuedAt };
 }
 
 function assess(input: PlanInput, token: TokenState): Assessment {
-  const since = lastRotation(token);
+  if (!token.enabled) {
+    throw new TokenDisabledError(
+      `Service token '${token.name}' (${token.id}) is disabled: Access accepts neither its current nor its previous secret${input.mode === 'check' ? '' : ', so nothing was changed'}.`,
+      'Re-enable it (Zero Trust → Access → Service credentials → the token → Enable, or PUT enabled: true); if the account disabled it for inactivity, add it to an Access policy that uses it.'
+    );
+  }
+  const { since, unknownWhy } = issuedSince(input, token);
   const stale = input.targets.filter((state) => secretFreshness(state.clientSecret, since) !== 'current');
   const staleTargets = stale.map(
     (state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`
   );
+  const record = input.record.kind === 'own' ? input.record.record : undefined;
   return {
     input,
     token,
     since,
+    unknownWhy,
     stale,
     expiring: isExpiring(token.expiresAt, input.now, input.renewalWindowMs),
     expiry: describeExpiry(token.expiresAt, input.now),
-    base: { staleTargets, expiryProblem: undefined, rotationOnlyFor: [] }
+    base: {
+      staleTargets,
+      expiryProblem: undefined,
+      rotationOnlyFor: [],
+      completeRecord: Boolean(record && record.state !== 'complete' && stale.length === 0),
+      adopting: unknownWhy !== undefined
+    }
   };
 }
 
+const clientIdSince = (input: PlanInput): Date | undefined =>
+  input.record.kind === 'own' ? input.record.record.clientIdSince : undefined;
+
 function rotationWrites({ input, token, since }: Assessment): PlannedWrite[] {
-  return allWrites(input.targets, (state) => clientIdNeedsWrite(state, token), since);
+  return allWrites(input.targets, (state) => clientIdNeedsWrite(state, token, clientIdSince(input)), since);
+}
+
+function rotateReasons({ expiring, expiry, stale, base, unknownWhy, since }: Assessment): string[] {
+  return [
+    ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
+    ...(unknownWhy
+      ? [`${unknownWhy}: rotating once so that every target provably holds the current secret`]
+      : []),
+    ...(since && stale.length
+      ? [`${stale.length} target(s) lack the current secret: ${base.staleTargets.join(', ')}`]
+      : [])
+  ];
 }
 
 /** Auto mode: rotate when the token expires soon or a target lacks the current secret, else only fill in client ids. */
 function planAuto(assessment: Assessment): Plan {
   const { input, token, stale, expiring, expiry, base } = assessment;
-  const reasons = [
-    ...(expiring ? [`the token ${expiry}, within the renewal window`] : []),
-    ...(stale.length
-      ? [`${stale.length} target(s) lack the current secret: ${base.staleTargets.join(', ')}`]
-      : [])
-  ];
+  const reasons = rotateReasons(assessment);
   if (reasons.length) {
     return {
       ...base,
+      completeRecord: false,
       rotationOnlyFor: expiring ? [] : stale.map((state) => state.target),
       action: 'rotate',
       renew: expiring,
@@ -159,7 +168,7 @@ function planAuto(assessment: Assessment): Plan {
     };
   }
   const clientIdOnly = input.targets
-    .filter((state) => clientIdNeedsWrite(state, token))
+    .filter((state) => clientIdNeedsWrite(state, token, clientIdSince(input)))
     .map((state) => ({ target: state.target, clientId: true, clientSecret: false }));
   return {
     ...base,
@@ -168,7 +177,8 @@ function planAuto(assessment: Assessment): Plan {
     result: 'unchanged',
     reasons: [
       `every target holds the current secret and the token ${expiry}`,
-      ...(clientIdOnly.length ? [`${clientIdOnly.length} target(s) lack the client id`] : [])
+      ...(clientIdOnly.length ? [`${clientIdOnly.length} target(s) lack the client id`] : []),
+      ...(base.completeRecord ? ['the rotation record is marked complete'] : [])
     ],
     writes: clientIdOnly
   };
@@ -178,21 +188,26 @@ function planAuto(assessment: Assessment): Plan {
 export function plan(input: PlanInput): Plan {
   if (!input.token) return planMissingToken(input);
   const assessment = assess(input, input.token);
-  const { token, expiring, expiry, base } = assessment;
+  const { token, expiring, expiry, base, unknownWhy } = assessment;
   switch (input.mode) {
     case 'check':
       return {
         ...base,
+        completeRecord: false,
         action: 'check',
         renew: false,
         result: 'checked',
-        reasons: [`the token ${expiry}`],
+        reasons: [
+          `the token ${expiry}`,
+          ...(unknownWhy ? [`${unknownWhy}: which targets are current is not known`] : [])
+        ],
         writes: [],
         expiryProblem: expiring ? `Service token '${token.name}' (${token.id}) ${expiry}.` : undefined
       };
     case 'refresh':
       return {
         ...base,
+        completeRecord: false,
         action: 'refresh',
         renew: true,
         result: 'refreshed',
@@ -202,10 +217,15 @@ export function plan(input: PlanInput): Plan {
     case 'rotate':
       return {
         ...base,
+        completeRecord: false,
         action: 'rotate',
         renew: expiring,
         result: 'rotated',
-        reasons: ['mode is rotate', ...(expiring ? [`the token ${expiry}`] : [])],
+        reasons: [
+          'mode is rotate',
+          ...(expiring ? [`the token ${expiry}`] : []),
+          ...(unknownWhy ? [unknownWhy] : [])
+        ],
         writes: rotationWrites(assessment)
       };
     case 'auto':

@@ -1,5 +1,6 @@
 import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
 import type { RunningTokenStatus } from '../../cloudflare/running-token.js';
+import type { RecordVariable } from '../../github/record-variable.js';
 import type { Clock } from '../../run/retry.js';
 import type { TargetPorts } from '../../targets/ports.js';
 
@@ -14,6 +15,8 @@ export interface ServiceTokenPorts extends TargetPorts, Clock {
   /** Verifies cloudflare-api-token itself (active, and when it expires). */
   checkApiToken(): Promise<RunningTokenStatus>;
   readonly tokens: ServiceTokenStore;
+  /** The variable that holds the action's rotation record for these targets. */
+  readonly rotationRecord: RecordVariable;
   /** Requests the protected URL once with the credential (no redirect followed); throws when no answer came. */
   requestVerifyUrl(url: URL, clientId: string, clientSecret: string): Promise<VerifyAnswer>;
 }

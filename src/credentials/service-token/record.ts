@@ -8,8 +8,10 @@ export interface ServiceTokenRecord extends RunRecord {
   token: TokenState | undefined;
   /** Until when the previous secret works, when this run rotated (the final time, after any extension). */
   previousSecretValidUntil: Date | undefined;
+  /** No rotation record tied the targets to the token: this run adopts it. */
+  adopting: boolean;
 }
 
 export function newServiceTokenRecord(): ServiceTokenRecord {
-  return { ...newRunRecord(), token: undefined, previousSecretValidUntil: undefined };
+  return { ...newRunRecord(), token: undefined, previousSecretValidUntil: undefined, adopting: false };
 }

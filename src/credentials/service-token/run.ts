@@ -14,6 +14,7 @@ import type { ServiceTokenRecord } from './record.js';
 import type { ServiceTokenRunSettings } from './settings.js';
 import { serviceTokenSlots } from './slots.js';
 import { stage } from './stage.js';
+import { RecordKeeper } from './record-keeper.js';
 import { verifyCredential } from './verify.js';
 
 /** verify-url's verdict on the new credential: undefined when it passed or is not set, else the failure. */
@@ -59,9 +60,10 @@ export async function runServiceToken(
 ): Promise<void> {
   const fanOut = new FanOut(ports.targets, serviceTokenSlots(settings.serviceToken).all);
   record.outcomes = fanOut.outcomes;
-  const { token, targets } = await core.group('Observe the token and the targets', () =>
+  const observed = await core.group('Observe the token and the targets', () =>
     observe(settings, ports, fanOut)
   );
+  const { token, targets } = observed;
   record.token = token;
   const plan = decide({
     mode: settings.mode,
@@ -69,8 +71,10 @@ export async function runServiceToken(
     renewalWindowMs: settings.renewalWindowMs,
     token,
     targets,
+    record: observed.record,
     now: ports.now()
   });
+  record.adopting = plan.adopting;
   record.plan = plan;
   describePlan(plan);
   if (plan.action === 'check') return check(plan);
@@ -82,10 +86,11 @@ export async function runServiceToken(
       )
     : [];
   if (plan.writes.length && !writes.length) throw distributionError(record, ports.now());
+  const keeper = new RecordKeeper(observed.record, ports.rotationRecord, ports.tokens.scopeLabel);
   const issued =
     plan.action === 'none'
       ? undefined
-      : await core.group('Stage the credential', () => stage(plan, token, settings, ports, record));
+      : await core.group('Stage the credential', () => stage(plan, token, settings, ports, record, keeper));
   if (plan.action === 'refresh') return;
 
   const current = issued?.token ?? token;
@@ -93,6 +98,7 @@ export async function runServiceToken(
   await write(writes, current, issued, fanOut, ports);
   if (!issued) {
     if (failedOutcomes(record.outcomes).length) throw distributionError(record, ports.now());
+    if (plan.completeRecord) await keeper.finished(true, keeper.record?.previousValidUntil);
     return;
   }
   const verification = await test(
@@ -101,5 +107,11 @@ export async function runServiceToken(
     ports,
     record
   );
-  await finish({ rotated: plan.action === 'rotate', token: current, verification }, settings, ports, record);
+  await finish(
+    { rotated: plan.action === 'rotate', token: current, verification },
+    settings,
+    ports,
+    record,
+    keeper
+  );
 }

@@ -1,37 +1,102 @@
-import { ConcurrentRotationError } from '../../errors.js';
-import type { IssuedCredential, TokenState } from './model.js';
-import { lastRotation, type Plan } from './plan.js';
+import { ConcurrentRotationError, UnsupportedRotationError } from '../../errors.js';
 import { logStep } from '../../run/record.js';
+import type { IssuedCredential, TokenState } from './model.js';
+import type { Plan } from './plan.js';
 import type { ServiceTokenPorts } from './ports.js';
+import type { RecordKeeper } from './record-keeper.js';
 import type { ServiceTokenRecord } from './record.js';
+import { renew } from './renew.js';
 import type { ServiceTokenRunSettings } from './settings.js';
 
-/** Aborts when another run rotated the token after this run observed it: writing now would mix secrets. */
+/**
+ * Aborts when the token changed in a way that shows another rotation since this run observed it. Only
+ * undeclared fields can show that; the record (re-read before the rotation) is the declared guard.
+ */
 async function assertUnchanged(observed: TokenState, ports: ServiceTokenPorts): Promise<TokenState> {
   const current = await ports.tokens.get(observed.id);
-  const rotatedElsewhere =
-    current.clientSecretVersion !== undefined
-      ? current.clientSecretVersion !== observed.clientSecretVersion
-      : current.updatedAt.getTime() !== observed.updatedAt.getTime();
-  if (rotatedElsewhere) {
+  const before = observed.hints.clientSecretVersion;
+  const after = current.hints.clientSecretVersion;
+  if (before !== undefined && after !== undefined && before !== after) {
     throw new ConcurrentRotationError(
-      `Service token '${observed.name}' (${observed.id}) changed while this run was reading its targets (client_secret_version ${observed.clientSecretVersion ?? '?'} → ${current.clientSecretVersion ?? '?'}, updated ${current.updatedAt.toISOString()}): another run is probably rotating it. Nothing was written.`,
-      "Run rotations of one token one at a time with a workflow 'concurrency' group (concurrency: { group: rotate-<token-name>, cancel-in-progress: false }), then re-run."
+      `Service token '${observed.name}' (${observed.id}) was rotated while this run was reading its targets (client_secret_version ${before} → ${after}): another run is probably rotating it. Nothing was written.`,
+      "Run rotations of one token one at a time with a workflow 'concurrency' group (concurrency: { group: cloudflare-token-rotation-<token-name>, cancel-in-progress: false }), then re-run."
     );
   }
   return current;
 }
 
 /**
- * A change to the token moves its updated_at, which would make fresh targets look stale. When there is no
- * previous secret (never rotated) or its grace is over, the change can also set the previous secret's expiry
- * to the time the current secret was issued, without effect on who may sign in: the next run then still
- * sees when the secret was issued (see `lastRotation`).
+ * A zone-scoped token rotates by a PUT that bumps client_secret_version. Cloudflare's schema declares neither
+ * that field in reads nor the secret in the PUT's answer: rotate only where the API shows it still sends them
+ * (the version in the token's read), with the record's count as a cross-check.
  */
-function keepRotationMark(token: TokenState, now: Date): Date | undefined {
-  const previous = token.previousSecretExpiresAt;
-  if (previous === undefined) return undefined;
-  return previous === null || previous.getTime() <= now.getTime() ? lastRotation(token) : undefined;
+export function nextZoneVersion(token: TokenState, recorded: number | undefined): number {
+  const reported = token.hints.clientSecretVersion;
+  if (reported === undefined) {
+    throw new UnsupportedRotationError(
+      `Service token '${token.name}' (${token.id}) is zone-scoped. Cloudflare rotates those only with a PUT that raises client_secret_version, and this API did not report the version${recorded === undefined ? '' : ` (the rotation record says ${recorded})`}; its current schema does not promise the new secret in that PUT's answer either, so a rotation could lose it. Nothing was changed.`,
+      'Use an account-scoped service token (account-id instead of zone-id): account scope has a rotate endpoint that returns the secret. Or rotate this token in the dashboard.'
+    );
+  }
+  return reported + 1;
+}
+
+async function create(
+  settings: ServiceTokenRunSettings,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord,
+  keeper: RecordKeeper
+): Promise<IssuedCredential> {
+  const name = settings.tokenName as string;
+  await keeper.beforeIssue({
+    token: undefined,
+    tokenName: name,
+    issuedAt: ports.now(),
+    clientSecretVersion: 1,
+    previousValidUntil: undefined
+  });
+  const issued = await ports.tokens.create(name, settings.duration.text);
+  record.token = issued.token;
+  record.issuedSecret = issued.clientSecret;
+  record.staged = true;
+  logStep(record, `Created service token '${issued.token.name}' (${issued.token.id}).`);
+  await keeper.issued(issued.token, 1);
+  return issued;
+}
+
+async function rotate(
+  plan: Plan,
+  observed: TokenState,
+  settings: ServiceTokenRunSettings,
+  ports: ServiceTokenPorts,
+  record: ServiceTokenRecord,
+  keeper: RecordKeeper
+): Promise<IssuedCredential> {
+  const zone = ports.tokens.scopeKind === 'zone';
+  const version = zone ? nextZoneVersion(observed, keeper.record?.clientSecretVersion) : undefined;
+  const issuedAt = ports.now();
+  const validUntil = new Date(issuedAt.getTime() + settings.serviceToken.previousSecretGraceMs);
+  await keeper.beforeIssue({
+    token: observed,
+    tokenName: observed.name,
+    issuedAt,
+    clientSecretVersion: version ?? observed.hints.clientSecretVersion,
+    previousValidUntil: validUntil
+  });
+  let current = await assertUnchanged(observed, ports);
+  // Renew before rotating, so that a renewal that fails leaves the secrets as they were.
+  if (plan.renew) current = await renew(current, settings.duration, ports, record);
+  const issued = await ports.tokens.rotate(current, validUntil, version);
+  record.token = issued.token;
+  record.issuedSecret = issued.clientSecret;
+  record.previousSecretValidUntil = validUntil;
+  record.staged = true;
+  logStep(
+    record,
+    `Rotated the secret of '${observed.name}'; the previous secret works until ${validUntil.toISOString()}.`
+  );
+  await keeper.issued(issued.token, version ?? issued.token.hints.clientSecretVersion);
+  return issued;
 }
 
 /**
@@ -43,44 +108,15 @@ export async function stage(
   observed: TokenState | undefined,
   settings: ServiceTokenRunSettings,
   ports: ServiceTokenPorts,
-  record: ServiceTokenRecord
+  record: ServiceTokenRecord,
+  keeper: RecordKeeper
 ): Promise<IssuedCredential | undefined> {
-  const duration = settings.duration.text;
-  if (plan.action === 'create') {
-    const issued = await ports.tokens.create(settings.tokenName as string, duration);
-    record.token = issued.token;
-    record.issuedSecret = issued.clientSecret;
-    record.staged = true;
-    logStep(record, `Created service token '${issued.token.name}' (${issued.token.id}).`);
-    return issued;
-  }
-  const token = observed;
-  if (!token) throw new Error('Only a create has no token to start from.');
+  if (plan.action === 'create') return create(settings, ports, record, keeper);
+  if (!observed) throw new Error('Only a create has no token to start from.');
   if (plan.action === 'refresh') {
-    record.token = await ports.tokens.update(token, {
-      duration,
-      previousSecretExpiresAt: keepRotationMark(token, ports.now())
-    });
+    record.token = await renew(observed, settings.duration, ports, record);
     record.staged = true;
-    logStep(record, `Extended the expiry of '${token.name}' by ${duration}; the secret is unchanged.`);
     return undefined;
   }
-  let current = await assertUnchanged(token, ports);
-  if (plan.renew) {
-    // Renew before rotating: the rotation must stay the token's last change, or fresh targets look stale.
-    current = await ports.tokens.update(current, { duration });
-    record.token = current;
-    logStep(record, `Renewed '${token.name}' for ${duration}.`);
-  }
-  const validUntil = new Date(ports.now().getTime() + settings.serviceToken.previousSecretGraceMs);
-  const issued = await ports.tokens.rotate(current, validUntil);
-  record.token = issued.token;
-  record.issuedSecret = issued.clientSecret;
-  record.previousSecretValidUntil = validUntil;
-  record.staged = true;
-  logStep(
-    record,
-    `Rotated the secret of '${token.name}'; the previous secret works until ${validUntil.toISOString()}.`
-  );
-  return issued;
+  return rotate(plan, observed, settings, ports, record, keeper);
 }
