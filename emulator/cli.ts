@@ -38,8 +38,6 @@ if (values.profile !== undefined && values.profile !== 'rich' && values.profile 
   console.error(`--profile must be rich or minimal, got ${values.profile}`);
   process.exit(2);
 }
-// The response profile (rich: every field the docs show; minimal: only the declared ones) wins over the fixture's.
-if (values.profile) process.env['EMULATOR_PROFILE'] = values.profile;
 
 const emulator = await startEmulator({
   port,
@@ -47,6 +45,9 @@ const emulator = await startEmulator({
   fixture: values.fixture,
   contractCheck: values['strict-contracts'] ? 'strict' : values['contract-check']
 });
+
+// The response profile (rich: every field the docs show; minimal: only the declared ones) wins over the fixture's.
+if (values.profile === 'rich' || values.profile === 'minimal') emulator.cloudflare.profile = values.profile;
 
 const urls = {
   url: emulator.url,

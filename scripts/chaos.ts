@@ -3,7 +3,8 @@
 // Two kinds of scenario: Access service tokens and API tokens (credential: api-token), each with its own
 // seeded generator; by default both run, one after the other.
 //
-//   npm run chaos                                         500 scenarios of each kind from seed 1
+//   npm run chaos                                         500 scenarios of each kind (service tokens: in both
+//                                                         response profiles, rich and minimal) from seed 1
 //   npm run chaos -- --runs 50 --seed 900                 scenarios with seeds 900…949, of each kind
 //   npm run chaos -- --kind api-token --runs 300          API token scenarios only
 //   npm run chaos -- --kind api-token --seed 4711 --runs 1 --verbose   replay one scenario with its full log
@@ -22,6 +23,7 @@ import {
   formatFailure,
   formatTable
 } from './chaos/report-text.ts';
+import type { ResponseProfile } from '../emulator/cloudflare/service-tokens.ts';
 import { runSuite, type ScenarioKind } from './chaos/suite.ts';
 
 const KINDS = ['service-token', 'api-token'] as const;
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '500' },
     seed: { type: 'string', default: '1' },
     kind: { type: 'string', default: 'both' },
+    profile: { type: 'string', default: 'both' },
     concurrency: { type: 'string', default: String(Math.max(2, availableParallelism() * 2)) },
     verbose: { type: 'boolean', default: false },
     help: { type: 'boolean', default: false }
@@ -38,7 +41,7 @@ const { values } = parseArgs({
 });
 if (values.help) {
   console.log(
-    'usage: npm run chaos -- [--kind both|service-token|api-token] [--runs N] [--seed S] [--concurrency C] [--verbose]'
+    'usage: npm run chaos -- [--kind both|service-token|api-token] [--profile both|rich|minimal] [--runs N] [--seed S] [--concurrency C] [--verbose]'
   );
   process.exit(0);
 }
@@ -58,17 +61,29 @@ if (values.kind !== 'both' && !(KINDS as readonly string[]).includes(values.kind
   process.exit(2);
 }
 const kinds: ScenarioKind[] = values.kind === 'both' ? [...KINDS] : [values.kind as ScenarioKind];
+if (!['both', 'rich', 'minimal'].includes(values.profile)) {
+  console.error(`--profile must be both, rich or minimal, got '${values.profile}'`);
+  process.exit(2);
+}
+// Service tokens run once per response profile; API tokens' declared fields are all they use, so once.
+const profiles: ResponseProfile[] =
+  values.profile === 'both' ? ['rich', 'minimal'] : [values.profile as ResponseProfile];
+const passes = kinds.flatMap((kind): Array<{ kind: ScenarioKind; profile: ResponseProfile }> =>
+  kind === 'api-token' ? [{ kind, profile: 'rich' as const }] : profiles.map((profile) => ({ kind, profile }))
+);
 
 let violations = 0;
 const tables: string[] = [];
-for (const kind of kinds) {
-  console.log(`chaos (${kind}): ${runs} scenario(s) from seed ${seed}, ${concurrency} at a time`);
+for (const { kind, profile } of passes) {
+  const label = kind === 'api-token' ? kind : `${kind}, ${profile} profile`;
+  console.log(`chaos (${label}): ${runs} scenario(s) from seed ${seed}, ${concurrency} at a time`);
   const started = performance.now();
   const reports = await runSuite({
     runs,
     seed,
     concurrency,
     kind,
+    profile,
     onReport: (report, done) => {
       if (values.verbose) {
         console.log(`\n${describeConfig(report.config)}\n${formatBrief(report)}`);
@@ -85,7 +100,7 @@ for (const kind of kinds) {
   for (const report of sum.failing) console.log(`\n${formatFailure(report)}`);
   violations += sum.violationCount;
   tables.push(
-    `${kind === 'api-token' ? 'API tokens' : 'Access service tokens'}:\n${formatTable(sum, wallMs, { seed, concurrency, kind })}\n\n${kind === 'api-token' ? API_TOKEN_NOTE : LOCKOUT_NOTE}`
+    `${kind === 'api-token' ? 'API tokens' : `Access service tokens (${profile} profile)`}:\n${formatTable(sum, wallMs, { seed, concurrency, kind })}\n\n${kind === 'api-token' ? API_TOKEN_NOTE : LOCKOUT_NOTE}`
   );
 }
 console.log(`\n${tables.join('\n\n')}`);

@@ -21,20 +21,28 @@ describe('fault injection (fixed-seed slice)', () => {
   it('scenarios are reproducible from their seed', () => {
     expect(scenario(SEED)).toEqual(scenario(SEED));
     expect(scenario(SEED)).not.toEqual(scenario(SEED + 1));
+    expect(scenario(SEED, 'minimal').zoneScope).toBe(false);
   });
 
-  it(`keeps every invariant over ${RUNS} seeded scenarios`, async () => {
-    const reports = await runSuite({ runs: RUNS, seed: SEED, concurrency: 3 });
-    const sum = totals(reports);
-    // The full story of any violation (seed, configuration, faults, requests, the action's log) in the diff.
-    expect(sum.failing.map(formatFailure)).toEqual([]);
-    expect(sum.violationCount).toBe(0);
-    expect(sum.healed).toBe(RUNS);
-    // The slice does exercise something: faults fired, a run was killed, some runs failed and were healed.
-    expect([...sum.faultsFired.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
-    expect(sum.kills).toBeGreaterThan(0);
-    expect(sum.failedSafely).toBeGreaterThan(0);
-  }, 180_000);
+  it.each(['rich', 'minimal'] as const)(
+    `keeps every invariant over ${RUNS} seeded scenarios (%s profile)`,
+    async (profile) => {
+      const reports = await runSuite({ runs: RUNS, seed: SEED, concurrency: 3, profile });
+      // Both answers to "is there a record?" come up: adoption of a token without one, and a recorded token.
+      const configs = reports.map((report) => report.config as ReturnType<typeof scenario>);
+      expect(new Set(configs.map((config) => config.record))).toEqual(new Set(['kept', 'missing']));
+      const sum = totals(reports);
+      // The full story of any violation (seed, configuration, faults, requests, the action's log) in the diff.
+      expect(sum.failing.map(formatFailure)).toEqual([]);
+      expect(sum.violationCount).toBe(0);
+      expect(sum.healed).toBe(RUNS);
+      // The slice does exercise something: faults fired, a run was killed, some runs failed and were healed.
+      expect([...sum.faultsFired.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(10);
+      expect(sum.kills).toBeGreaterThan(0);
+      expect(sum.failedSafely).toBeGreaterThan(0);
+    },
+    180_000
+  );
 
   it('API token scenarios are reproducible from their seed', () => {
     expect(apiTokenScenario(API_SEED)).toEqual(apiTokenScenario(API_SEED));

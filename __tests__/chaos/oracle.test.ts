@@ -10,6 +10,8 @@ import { invariants, once, sendAside, viaProxy } from './sabotage.ts';
 
 const config: ScenarioConfig = {
   seed: 0,
+  profile: 'rich',
+  record: 'kept',
   zoneScope: false,
   mode: 'auto',
   token: 'expiring',

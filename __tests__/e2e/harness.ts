@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { startEmulator, type Emulator } from '../../emulator/server.ts';
 import type { Fixture } from '../../emulator/fixture.ts';
 import { runDist, visibleLog, type DistRun } from '../../scripts/run-dist.ts';
+import { serializeRecord, type RotationRecord } from '../../src/credentials/service-token/rotation-record.js';
 
 export const ACCOUNT = '0123456789abcdef0123456789abcdef';
 export const ZONE = 'fedcba9876543210fedcba9876543210';
@@ -132,3 +133,35 @@ export function expectNothingLeaked(result: DistRun, secrets: readonly string[])
 }
 
 export const fixturesDir = join(import.meta.dirname, '..', '..', 'emulator', 'fixtures');
+
+/** The rotation record's variable for the default secret names, beside the first target. */
+export function recordRef(
+  place: { owner: string; repo: string } | { org: string } = { owner: 'octo-org', repo: 'web' },
+  clientSecretName = 'CF_ACCESS_CLIENT_SECRET'
+) {
+  const name = `${clientSecretName}_ROTATION`;
+  return 'org' in place
+    ? ({ kind: 'org', org: place.org, name } as const)
+    : ({ kind: 'repo', owner: place.owner, repo: place.repo, name } as const);
+}
+
+/** Seeds the record an earlier run of the action would have left for `token`. */
+export function seedRecord(
+  emu: Emulator,
+  token: { id: string; name?: string },
+  times: { issuedAt: string; clientIdSince?: string; state?: RotationRecord['state'] },
+  place?: Parameters<typeof recordRef>[0]
+): void {
+  const value = serializeRecord({
+    tokenId: token.id,
+    tokenName: token.name ?? 'svc',
+    scope: `account ${ACCOUNT}`,
+    state: times.state ?? 'complete',
+    issuedAt: new Date(times.issuedAt),
+    clientIdSince: new Date(times.clientIdSince ?? times.issuedAt),
+    rotations: 1,
+    clientSecretVersion: undefined,
+    previousValidUntil: undefined
+  });
+  emu.github.seedVariable({ ...recordRef(place), value });
+}

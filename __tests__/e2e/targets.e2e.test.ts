@@ -12,6 +12,8 @@ import {
   accepted,
   emulator,
   mutations,
+  recordRef,
+  seedRecord,
   run,
   secretAt,
   type SecretPlace
@@ -197,6 +199,13 @@ describe('many targets', () => {
 
   it('keeps the visibility and every selected repository of organization secrets when the line sets none', async () => {
     const token = seedToken();
+    // An earlier run rotated it 5 days ago; the client ids date from after its creation.
+    seedRecord(
+      emu,
+      { id: token.id },
+      { issuedAt: iso(-5 * DAY), clientIdSince: iso(-100 * DAY) },
+      { org: ORG }
+    );
     // 150 repositories: the lists of selected repositories span two pages of 100.
     const selected = manyNames.slice(0, 150).map(id);
     for (const place of [ORG_SECRETS, DEPENDABOT_ORG]) {
@@ -257,6 +266,7 @@ describe('many targets', () => {
       { kind: 'environment', owner: ORG, repo: 'web', environment: 'production' },
       { kind: 'org', org: ORG }
     ] as const;
+    // The client id's variables, and the action's own rotation record (CF_ACCESS_CLIENT_SECRET_ROTATION).
     const variableWrites = () =>
       githubWrites()
         .filter((request) => request.path.includes('/variables'))
@@ -275,9 +285,12 @@ describe('many targets', () => {
     // Dependabot has no variables: the client id stays a secret there.
     expect(accepted(emu, DEPENDABOT_API)).toBe(true);
     expect(variableWrites()).toEqual([
+      'POST /repos/octo-org/web/actions/variables', // the record: issuing
+      'PATCH /repos/octo-org/web/actions/variables/CF_ACCESS_CLIENT_SECRET_ROTATION', // distributing
       'POST /repos/octo-org/web/actions/variables',
       'POST /repos/octo-org/web/environments/production/variables',
-      'POST /orgs/octo-org/actions/variables'
+      'POST /orgs/octo-org/actions/variables',
+      'PATCH /repos/octo-org/web/actions/variables/CF_ACCESS_CLIENT_SECRET_ROTATION' // complete
     ]);
     expect(entries(created).filter((entry) => entry.secret.startsWith('vars.'))).toHaveLength(3);
 
@@ -286,7 +299,9 @@ describe('many targets', () => {
     expect(unchanged.outputs.result).toBe('unchanged');
     expect(mutations(emu)).toEqual([]);
 
-    // Another token (another client id) for the same targets: the variables are updated in place.
+    // Another token (another client id) for the same targets: the variables are updated in place. The record
+    // ties the targets to 'svc', so the takeover starts by deleting it, as the record's error message says.
+    expect(emu.github.deleteVariable(recordRef())).toBe(true);
     emu.resetRequests();
     const replaced = await run(emu, { ...inputs, 'token-name': 'svc-next' });
     expect(replaced.exitCode).toBe(0);
@@ -300,9 +315,12 @@ describe('many targets', () => {
     );
     expect(secretAt(emu, DEPENDABOT_API, 'CF_ACCESS_CLIENT_ID')).toBe(second);
     expect(variableWrites()).toEqual([
+      'POST /repos/octo-org/web/actions/variables',
+      'PATCH /repos/octo-org/web/actions/variables/CF_ACCESS_CLIENT_SECRET_ROTATION',
       'PATCH /repos/octo-org/web/actions/variables/CF_ACCESS_CLIENT_ID',
       'PATCH /repos/octo-org/web/environments/production/variables/CF_ACCESS_CLIENT_ID',
-      'PATCH /orgs/octo-org/actions/variables/CF_ACCESS_CLIENT_ID'
+      'PATCH /orgs/octo-org/actions/variables/CF_ACCESS_CLIENT_ID',
+      'PATCH /repos/octo-org/web/actions/variables/CF_ACCESS_CLIENT_SECRET_ROTATION'
     ]);
 
     emu.resetRequests();
@@ -314,13 +332,15 @@ describe('many targets', () => {
   it("keeps an organization variable's access, unless the line sets one", async () => {
     const variable = { kind: 'org', org: ORG, name: 'CF_ACCESS_CLIENT_ID' } as const;
     emu.github.seedVariable({ ...variable, value: 'an-old-client-id', visibility: 'all' });
-    const patches = captureBodies('PATCH', /^\/orgs\/octo-org\/actions\/variables\//);
+    // The client id's variable (the rotation record lives beside it, in CF_ACCESS_CLIENT_SECRET_ROTATION).
+    const patches = captureBodies('PATCH', /^\/orgs\/octo-org\/actions\/variables\/CF_ACCESS_CLIENT_ID$/);
     const kept = await run(emu, { targets: 'org:octo-org', 'client-id-as-variable': 'true' });
     expect(kept.exitCode).toBe(0);
     expect(emu.github.variable(variable)).toMatchObject({
       value: emu.cloudflare.tokens()[0]?.clientId,
       visibility: 'all'
     });
+    expect(emu.github.deleteVariable(recordRef({ org: ORG }))).toBe(true);
     const changed = await run(emu, {
       targets: 'org:octo-org visibility=selected repos=web,api',
       'client-id-as-variable': 'true',

@@ -1,13 +1,10 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  lastRotation,
-  plan,
-  secretFreshness,
-  type PlanInput
-} from '../../src/credentials/service-token/plan.js';
+import { plan, secretFreshness, type PlanInput } from '../../src/credentials/service-token/plan.js';
+import type { RecordEvidence } from '../../src/credentials/service-token/record-evidence.js';
+import type { RotationRecord } from '../../src/credentials/service-token/rotation-record.js';
 import { CLOCK_TOLERANCE_MS } from '../../src/run/plan-header.js';
 import type { TargetState, TokenState } from '../../src/credentials/service-token/model.js';
-import { TokenLookupError } from '../../src/errors.js';
+import { TokenDisabledError, TokenLookupError } from '../../src/errors.js';
 import type { Mode } from '../../src/settings/settings.js';
 
 const DAY = 86_400_000;
@@ -19,14 +16,41 @@ function token(overrides: Partial<TokenState> = {}): TokenState {
     id: 'tok-1',
     name: 'svc',
     clientId: 'abc.access',
-    createdAt: at(-300 * DAY),
-    updatedAt: at(-10 * DAY),
+    enabled: true,
+    duration: '8760h',
     expiresAt: at(200 * DAY),
-    clientSecretVersion: 3,
-    previousSecretExpiresAt: at(-9 * DAY),
+    hints: {},
     ...overrides
   };
 }
+
+/** The action's record: the current secret was issued 10 days ago, client ids date from 300 days ago. */
+function record(overrides: Partial<RotationRecord> = {}): RecordEvidence {
+  return {
+    kind: 'own',
+    label: 'variable CF_ACCESS_CLIENT_SECRET_ROTATION in o/r',
+    text: '{}',
+    record: {
+      tokenId: 'tok-1',
+      tokenName: 'svc',
+      scope: 'account a',
+      state: 'complete',
+      issuedAt: at(-10 * DAY),
+      clientIdSince: at(-300 * DAY),
+      rotations: 3,
+      clientSecretVersion: 3,
+      previousValidUntil: undefined,
+      ...overrides
+    }
+  };
+}
+
+const NO_RECORD: RecordEvidence = {
+  kind: 'none',
+  why: 'no rotation record',
+  text: undefined,
+  label: 'variable CF_ACCESS_CLIENT_SECRET_ROTATION in o/r'
+};
 
 const repo = { kind: 'repository', owner: 'o', repo: 'r' } as const;
 const env = { kind: 'environment', owner: 'o', repo: 'r', environment: 'prod' } as const;
@@ -50,24 +74,51 @@ function input(mode: Mode, overrides: Partial<PlanInput> = {}): PlanInput {
     tokenName: 'svc',
     token: token(),
     targets: [target(5 * DAY)],
+    record: record(),
     now,
     renewalWindowMs: 30 * DAY,
     ...overrides
   };
 }
 
-describe('lastRotation', () => {
-  it('is updated_at while the previous secret is still in its grace (or was never rotated)', () => {
-    expect(lastRotation(token({ previousSecretExpiresAt: at(DAY), updatedAt: at(-DAY) }))).toEqual(at(-DAY));
-    expect(lastRotation(token({ previousSecretExpiresAt: null }))).toEqual(token().updatedAt);
-    expect(lastRotation(token({ previousSecretExpiresAt: undefined }))).toEqual(token().updatedAt);
+describe('the rotation record as the evidence of freshness', () => {
+  it('adopts a token without a record: rotates once and writes every client id, whatever the targets hold', () => {
+    const result = plan(input('auto', { record: NO_RECORD, targets: [target(DAY), target(DAY, DAY, env)] }));
+    expect(result).toMatchObject({ action: 'rotate', adopting: true, renew: false });
+    expect(result.reasons.join()).toMatch(/no rotation record .*rotating once/);
+    expect(result.writes.every((write) => write.clientId && write.clientSecret)).toBe(true);
+    expect(result.staleTargets).toEqual(['o/r (unknown)', 'o/r@prod (unknown)']);
   });
 
-  it('is the previous secret expiry when that lies at or before updated_at (grace ended by a later change)', () => {
-    expect(lastRotation(token({ previousSecretExpiresAt: at(-20 * DAY), updatedAt: at(-DAY) }))).toEqual(
-      at(-20 * DAY)
+  it("ignores Cloudflare's undeclared fields as grounds for calling targets current", () => {
+    const rich = token({ hints: { updatedAt: at(-20 * DAY), clientSecretVersion: 3 } });
+    expect(plan(input('auto', { token: rich, record: NO_RECORD })).action).toBe('rotate');
+  });
+
+  it('treats a version other than the recorded one as a rotation outside the action', () => {
+    const rotatedElsewhere = token({ hints: { clientSecretVersion: 4 } });
+    const result = plan(input('auto', { token: rotatedElsewhere }));
+    expect(result).toMatchObject({ action: 'rotate', adopting: true });
+    expect(result.reasons.join()).toMatch(/client_secret_version 4 where the rotation record says 3/);
+  });
+
+  it('marks an unfinished record complete when every target holds the secret', () => {
+    const result = plan(input('auto', { record: record({ state: 'distributing' }) }));
+    expect(result).toMatchObject({ action: 'none', completeRecord: true });
+  });
+
+  it('keeps a rotation whose record is unfinished and whose targets are stale', () => {
+    const result = plan(input('auto', { record: record({ state: 'issuing', issuedAt: at(-DAY) }) }));
+    expect(result).toMatchObject({ action: 'rotate', completeRecord: false });
+  });
+
+  it('stops at a disabled token in every mode, naming it and the fix', () => {
+    for (const mode of ['auto', 'rotate', 'refresh', 'check'] as const) {
+      expect(() => plan(input(mode, { token: token({ enabled: false }) }))).toThrow(TokenDisabledError);
+    }
+    expect(() => plan(input('auto', { token: token({ enabled: false }) }))).toThrow(
+      /'svc' \(tok-1\) is disabled.*nothing was changed.*Re-enable it/
     );
-    expect(lastRotation(token({ previousSecretExpiresAt: at(-DAY), updatedAt: at(-DAY) }))).toEqual(at(-DAY));
   });
 });
 
@@ -142,7 +193,7 @@ describe('plan in auto mode', () => {
     ]);
   });
 
-  it('writes the client id where it is missing or older than the token', () => {
+  it('writes the client id where it is missing or older than the record says the token is', () => {
     const result = plan(
       input('auto', { targets: [target(11 * DAY, null), target(11 * DAY, 301 * DAY, env)] })
     );
@@ -158,26 +209,29 @@ describe('plan in auto mode', () => {
     expect(result.writes).toEqual([{ target: repo, clientId: true, clientSecret: false }]);
   });
 
-  it('does not see targets as stale after a run that ended the grace at the rotation time', () => {
-    // Rotation 2 days ago, targets written 1 minute later, grace ended (set to the rotation time) after that.
-    const rotatedAt = at(-2 * DAY);
-    const revoked = token({ updatedAt: at(-2 * DAY + 120_000), previousSecretExpiresAt: rotatedAt });
+  it('does not see targets as stale after a run that changed the token after the rotation', () => {
+    // Rotation 2 days ago, targets written 1 minute later; Cloudflare's updated_at moved since (a PUT).
+    const changedLater = token({ hints: { updatedAt: at(-DAY) } });
     const written = {
       target: repo,
       clientSecret: { updatedAt: at(-2 * DAY + 60_000) },
       clientId: { updatedAt: at(-DAY * 300) }
     };
-    expect(plan(input('auto', { token: revoked, targets: [written] })).action).toBe('none');
+    const result = plan(
+      input('auto', { token: changedLater, targets: [written], record: record({ issuedAt: at(-2 * DAY) }) })
+    );
+    expect(result.action).toBe('none');
   });
 
-  it('sees targets as stale after a failed run extended the grace', () => {
-    const extended = token({ updatedAt: at(-DAY), previousSecretExpiresAt: at(DAY) });
+  it('sees targets written before the recorded rotation as stale', () => {
     const written = {
       target: repo,
       clientSecret: { updatedAt: at(-DAY - 60_000) },
       clientId: { updatedAt: at(-300 * DAY) }
     };
-    expect(plan(input('auto', { token: extended, targets: [written] })).action).toBe('rotate');
+    expect(plan(input('auto', { targets: [written], record: record({ issuedAt: at(-DAY) }) })).action).toBe(
+      'rotate'
+    );
   });
 });
 
@@ -220,7 +274,7 @@ describe('plan over every mode, token state and target state', () => {
     fresh: token(),
     expiring: token({ expiresAt: at(DAY) }),
     expired: token({ expiresAt: at(-DAY) }),
-    forever: token({ expiresAt: null })
+    forever: token({ expiresAt: null, duration: 'forever' })
   };
   const targetStates = {
     current: target(DAY),

@@ -1,11 +1,19 @@
 import { beforeEach, describe, expect, it, jest } from '@jest/globals';
-import { DistributionError, PermissionError, VerificationError } from '../../src/errors.js';
+import {
+  CloudflareApiError,
+  DistributionError,
+  PermissionError,
+  RenewalError,
+  VerificationError
+} from '../../src/errors.js';
 import type { ServiceTokenStore } from '../../src/cloudflare/service-tokens.js';
 import type { SecretMetadata, SecretTarget } from '../../src/github/secret-target.js';
 import type { IssuedCredential, TokenState } from '../../src/credentials/service-token/model.js';
 import type { ServiceTokenPorts } from '../../src/credentials/service-token/ports.js';
 import { newServiceTokenRecord } from '../../src/credentials/service-token/record.js';
 import { runServiceToken } from '../../src/credentials/service-token/run.js';
+import { serializeRecord } from '../../src/credentials/service-token/rotation-record.js';
+import type { RecordVariable } from '../../src/github/record-variable.js';
 import type {
   ServiceTokenRunSettings,
   ServiceTokenSettings
@@ -22,23 +30,26 @@ const at = (offset: number): Date => new Date(NOW.getTime() + offset);
 
 class MemoryTokens implements ServiceTokenStore {
   readonly scopeLabel = 'account test';
+  readonly scopeKind = 'account' as const;
   readonly calls: string[] = [];
+  /** What a PUT of the duration does to the expiry (the real API: moves it). */
+  renewMoves = true;
+  refreshMoves = true;
   token: TokenState = {
     id: 't1',
     name: 'svc',
     clientId: 'id.access',
-    createdAt: at(-100 * DAY),
-    updatedAt: at(-10 * DAY),
+    enabled: true,
+    duration: '8760h',
     expiresAt: at(200 * DAY),
-    clientSecretVersion: 1,
-    previousSecretExpiresAt: null
+    hints: {}
   };
   get = (): Promise<TokenState> => Promise.resolve(this.token);
   findByName = (): Promise<TokenState[]> => Promise.resolve([this.token]);
   create = (): Promise<IssuedCredential> => Promise.reject(new Error('not expected'));
-  rotate = (token: TokenState, previous: Date): Promise<IssuedCredential> => {
+  rotate = (token: TokenState): Promise<IssuedCredential> => {
     this.calls.push('rotate');
-    this.token = { ...token, updatedAt: NOW, previousSecretExpiresAt: previous, clientSecretVersion: 2 };
+    this.token = { ...token };
     return Promise.resolve({ token: this.token, clientSecret: 'new-secret' });
   };
   update = (
@@ -46,14 +57,45 @@ class MemoryTokens implements ServiceTokenStore {
     fields: { duration?: string; previousSecretExpiresAt?: Date }
   ): Promise<TokenState> => {
     this.calls.push(`update ${JSON.stringify(fields)}`);
-    this.token = {
-      ...token,
-      updatedAt: at(1000),
-      previousSecretExpiresAt: fields.previousSecretExpiresAt ?? token.previousSecretExpiresAt
-    };
+    if (fields.duration && this.renewMoves) this.token = { ...token, expiresAt: at(365 * DAY) };
+    return Promise.resolve(this.token);
+  };
+  refresh = (): Promise<TokenState> => {
+    this.calls.push('refresh');
+    if (this.refreshMoves) this.token = { ...this.token, expiresAt: at(365 * DAY) };
     return Promise.resolve(this.token);
   };
 }
+
+/** The rotation record's variable, in memory: every value written, in order. */
+class MemoryRecord implements RecordVariable {
+  readonly label = 'variable CF_ACCESS_CLIENT_SECRET_ROTATION in o/web';
+  readonly writes: string[] = [];
+  value: string | undefined;
+  constructor(value: string | undefined) {
+    this.value = value;
+  }
+  read = (): Promise<string | undefined> => Promise.resolve(this.value);
+  write = (value: string): Promise<void> => {
+    this.writes.push(value);
+    this.value = value;
+    return Promise.resolve();
+  };
+  states = (): string[] => this.writes.map((text) => (JSON.parse(text) as { state: string }).state);
+}
+
+/** The record an earlier run left: the current secret issued 10 days ago. */
+const EARLIER_RECORD = serializeRecord({
+  tokenId: 't1',
+  tokenName: 'svc',
+  scope: 'account test',
+  state: 'complete',
+  issuedAt: at(-10 * DAY),
+  clientIdSince: at(-100 * DAY),
+  rotations: 1,
+  clientSecretVersion: undefined,
+  previousValidUntil: undefined
+});
 
 class MemoryTarget implements SecretTarget {
   readonly label: string;
@@ -118,6 +160,7 @@ function settings(
 }
 
 let tokens: MemoryTokens;
+let recordVariable: MemoryRecord;
 let web: MemoryTarget;
 let api: MemoryTarget;
 let verify: jest.Mock<ServiceTokenPorts['requestVerifyUrl']>;
@@ -127,6 +170,7 @@ function ports(): ServiceTokenPorts {
   return {
     checkApiToken: () => Promise.resolve({ id: 'api', owner: 'user', expiresOn: undefined }),
     tokens,
+    rotationRecord: recordVariable,
     targets: [web, api],
     isArchived: () => Promise.resolve(false),
     seal: (plaintext) => Promise.resolve(`sealed(${plaintext})`),
@@ -141,6 +185,7 @@ function ports(): ServiceTokenPorts {
 
 beforeEach(() => {
   tokens = new MemoryTokens();
+  recordVariable = new MemoryRecord(EARLIER_RECORD);
   const current = new Map([
     ['CF_ACCESS_CLIENT_ID', { updatedAt: at(-99 * DAY) }],
     ['CF_ACCESS_CLIENT_SECRET', { updatedAt: at(-10 * DAY + 60_000) }]
@@ -154,7 +199,7 @@ beforeEach(() => {
 });
 
 describe('runRotation with in-memory adapters', () => {
-  it('probes write access, rotates with the grace, writes every target, and ends the grace at the rotation time', async () => {
+  it('probes write access, rotates with the grace, writes every target, and ends the grace when done', async () => {
     const record = newServiceTokenRecord();
     await runServiceToken(settings({ mode: 'rotate' }, { revokePrevious: true }), ports(), record);
     expect(web.written.get('CF_ACCESS_CLIENT_ID')).toBe('sealed(id.access)');
@@ -211,21 +256,53 @@ describe('runRotation with in-memory adapters', () => {
     expect(tokens.calls).toEqual([]);
   });
 
-  it('keeps the issue time when refreshing a token that was never rotated', async () => {
+  it('refreshes by a PUT of the duration, and the next run changes nothing: the record says when the secret was issued', async () => {
     await runServiceToken(settings({ mode: 'refresh' }), ports(), newServiceTokenRecord());
-    expect(tokens.calls).toEqual([
-      `update {"duration":"8760h","previousSecretExpiresAt":"${at(-10 * DAY).toISOString()}"}`
-    ]);
+    expect(tokens.calls).toEqual(['update {"duration":"8760h"}']);
+    expect(recordVariable.writes).toEqual([]);
     const again = newServiceTokenRecord();
     await runServiceToken(settings(), ports(), again);
     expect(again.plan?.action).toBe('none');
   });
 
-  it('keeps the rotation time when a refresh comes after the grace is over', async () => {
-    tokens.token = { ...tokens.token, previousSecretExpiresAt: at(-9 * DAY) };
-    await runServiceToken(settings({ mode: 'refresh' }), ports(), newServiceTokenRecord());
-    expect(tokens.calls).toEqual([
-      `update {"duration":"8760h","previousSecretExpiresAt":"${at(-10 * DAY).toISOString()}"}`
-    ]);
+  it('falls back to …/refresh when a renewal PUT does not move the expiry, and fails when neither does', async () => {
+    tokens.token = { ...tokens.token, expiresAt: at(10 * DAY) };
+    tokens.renewMoves = false;
+    await runServiceToken(settings(), ports(), newServiceTokenRecord());
+    expect(tokens.calls).toEqual(['update {"duration":"8760h"}', 'refresh', 'rotate']);
+
+    tokens.token = { ...tokens.token, expiresAt: at(10 * DAY) };
+    tokens.refreshMoves = false;
+    tokens.calls.length = 0;
+    await expect(runServiceToken(settings(), ports(), newServiceTokenRecord())).rejects.toThrow(RenewalError);
+    expect(tokens.calls).toEqual(['update {"duration":"8760h"}', 'refresh']);
+  });
+
+  it('keeps the record: issuing before the rotation, distributing after it, complete at the end', async () => {
+    await runServiceToken(settings({ mode: 'rotate' }), ports(), newServiceTokenRecord());
+    expect(recordVariable.states()).toEqual(['issuing', 'distributing', 'complete']);
+    const last = JSON.parse(recordVariable.value ?? '{}') as Record<string, unknown>;
+    expect(last).toMatchObject({ token_id: 't1', rotations: 2, issued_at: NOW.toISOString() });
+    // A rotation of a recorded token keeps the time since which client ids are current.
+    expect(last['client_id_since']).toBe(at(-100 * DAY).toISOString());
+  });
+
+  it('adopts a token without a record: rotates once, writes every client id, then records it', async () => {
+    recordVariable.value = undefined;
+    const record = newServiceTokenRecord();
+    await runServiceToken(settings(), ports(), record);
+    expect(record.adopting).toBe(true);
+    expect(tokens.calls).toEqual(['rotate']);
+    expect(api.written.get('CF_ACCESS_CLIENT_ID')).toBe('sealed(id.access)');
+    expect(JSON.parse(recordVariable.value ?? '{}')).toMatchObject({ state: 'complete', rotations: 1 });
+  });
+
+  it('puts the record back when the rotation fails without taking effect', async () => {
+    tokens.rotate = () => Promise.reject(new CloudflareApiError('refused', 'fix it', 403));
+    await expect(
+      runServiceToken(settings({ mode: 'rotate' }), ports(), newServiceTokenRecord())
+    ).rejects.toThrow(CloudflareApiError);
+    expect(recordVariable.states()).toEqual(['issuing', 'complete']);
+    expect(recordVariable.value).toBe(EARLIER_RECORD);
   });
 });

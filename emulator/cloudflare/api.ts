@@ -26,14 +26,13 @@ export interface CloudflareFixture {
   userId?: string;
   apiTokens?: ApiTokenFixture[];
   serviceTokens?: ServiceTokenSeed[];
-  /** How much of a service token the API answers with; EMULATOR_PROFILE overrides it; default rich. */
+  /** How much of a service token the API answers with; default: EMULATOR_PROFILE, else rich. */
   responseProfile?: ResponseProfile;
 }
 
-/** The profile of a run: EMULATOR_PROFILE when set (so a whole suite can switch), else the fixture's, else rich. */
+/** The profile of a run: the fixture's, else EMULATOR_PROFILE (so a whole suite can switch), else rich. */
 export function defaultProfile(fromFixture?: ResponseProfile): ResponseProfile {
   const fromEnv = process.env['EMULATOR_PROFILE'];
-  if (fromEnv === 'rich' || fromEnv === 'minimal') return fromEnv;
   if (fromFixture) return fromFixture;
   if (fromEnv === undefined || fromEnv === '') return 'rich';
   const known = RESPONSE_PROFILES.find((profile) => profile === fromEnv);

@@ -172,6 +172,11 @@ export class GitHubApi implements ApiModule {
     this.#ctx.state.variables.seed(seed);
   }
 
+  /** Deletes a variable as a person would in the settings; false when there was none. */
+  deleteVariable(ref: VariableRef): boolean {
+    return this.#ctx.state.variables.delete(ref, ref.name);
+  }
+
   /** The scope's current public key, as GET .../public-key returns it. */
   publicKey(scope: SecretScope): { key_id: string; key: string } {
     return this.#ctx.state.keys.current(scopeKey(scope));

@@ -2,6 +2,7 @@
 
 import { apiTokenScenario, type ApiTokenScenarioConfig } from './api-token/scenario.ts';
 import { runApiTokenScenario } from './api-token/runner.ts';
+import type { ResponseProfile } from '../../emulator/cloudflare/service-tokens.ts';
 import type { ScenarioReport } from './harness/types.ts';
 import { scenario, type ScenarioConfig } from './service-token/scenario.ts';
 import { runScenario } from './service-token/runner.ts';
@@ -20,11 +21,15 @@ export interface SuiteOptions {
   readonly concurrency: number;
   /** Default 'service-token'. Each kind has its own generator: the same seed is a different scenario. */
   readonly kind?: ScenarioKind;
+  /** Service tokens: how much the emulated Cloudflare answers with (default rich). */
+  readonly profile?: ResponseProfile;
   readonly onReport?: (report: AnyScenarioReport, done: number) => void;
 }
 
-function runOne(kind: ScenarioKind, seed: number): Promise<AnyScenarioReport> {
-  return kind === 'api-token' ? runApiTokenScenario(apiTokenScenario(seed)) : runScenario(scenario(seed));
+function runOne(kind: ScenarioKind, seed: number, profile: ResponseProfile): Promise<AnyScenarioReport> {
+  return kind === 'api-token'
+    ? runApiTokenScenario(apiTokenScenario(seed))
+    : runScenario(scenario(seed, profile));
 }
 
 export async function runSuite(options: SuiteOptions): Promise<AnyScenarioReport[]> {
@@ -35,7 +40,7 @@ export async function runSuite(options: SuiteOptions): Promise<AnyScenarioReport
   async function worker(): Promise<void> {
     while (next < options.runs) {
       const index = next++;
-      const report = await runOne(kind, options.seed + index);
+      const report = await runOne(kind, options.seed + index, options.profile ?? 'rich');
       reports[index] = report;
       done += 1;
       options.onReport?.(report, done);

@@ -10,7 +10,7 @@ import {
   secretRoutes,
   type Route
 } from '../harness/routes.ts';
-import { CLIENT_ID_NAME, CLIENT_SECRET_NAME } from './world.ts';
+import { CLIENT_ID_NAME, CLIENT_SECRET_NAME, RECORD_NAME } from './world.ts';
 
 export interface RouteOptions {
   readonly zoneScope: boolean;
@@ -64,9 +64,22 @@ function clientIdRoutes(def: TargetDef, asVariable: boolean): Route[] {
   ];
 }
 
+/** The rotation record's calls: a variable beside the first target (read twice, created, updated twice). */
+function recordRoutes(config: RouteOptions): Route[] {
+  const first = config.targets[0]?.def;
+  if (!first) return [];
+  const base = `/repos/${first.scope.owner}/${first.scope.repo}/actions/variables`;
+  const variable = `${base}/${RECORD_NAME}`;
+  return [
+    githubRoute('GET record', 'gh-read', 'GET', variable, 0.5),
+    githubRoute('POST record', 'gh-write', 'POST', base, 1),
+    githubRoute('PATCH record', 'gh-write', 'PATCH', variable, 2)
+  ];
+}
+
 /** The calls the action makes in this configuration, weighted towards the ones that change something. */
 export function routes(config: RouteOptions): Route[] {
-  const list = cloudflareRoutes(config);
+  const list = [...cloudflareRoutes(config), ...recordRoutes(config)];
   if (config.verify)
     list.push({
       name: 'access GET app',

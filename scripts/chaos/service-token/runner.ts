@@ -43,7 +43,7 @@ function lockouts(watches: readonly ServiceTokenWatch[]): ProtocolLockout[] {
 }
 
 export const serviceToken: Credential<ScenarioConfig, ServiceTokenWatch> = {
-  fixture: () => fixture(),
+  fixture: (config) => fixture(config.profile),
   open(config, emu) {
     const secrets = new Set(seedWorld(emu, config));
     allTokenSecrets(emu, secrets);

@@ -5,6 +5,7 @@ import { planFaults, planKill, faultFor, type KillPlan, type PlannedFault } from
 import { pickTargets } from '../harness/routes.ts';
 import type { TargetDef } from '../harness/world.ts';
 import { random, type Random } from '../random.ts';
+import type { ResponseProfile } from '../../../emulator/cloudflare/service-tokens.ts';
 import { routes } from './routes.ts';
 
 export type TokenStart =
@@ -40,6 +41,10 @@ export interface ScenarioTarget {
 
 export interface ScenarioConfig {
   readonly seed: number;
+  /** How much of a service token the emulated Cloudflare answers with (rich, or only the declared fields). */
+  readonly profile: ResponseProfile;
+  /** Whether an earlier run's rotation record is there (missing: the run adopts the token). */
+  readonly record: 'kept' | 'missing';
   readonly zoneScope: boolean;
   readonly mode: 'auto' | 'rotate';
   readonly token: TokenStart;
@@ -84,7 +89,11 @@ function targetStart(rng: Random, token: TokenStart): TargetStart {
   }
 }
 
-export function scenario(seed: number): ScenarioConfig {
+/**
+ * The same seed gives the same scenario in both profiles, except that the minimal profile has no zone scope:
+ * there a rotation needs the undeclared client_secret_version, so the action refuses it (a documented limit).
+ */
+export function scenario(seed: number, profile: ResponseProfile = 'rich'): ScenarioConfig {
   const rng = random(seed);
   const token = rng.weighted<TokenStart>([
     ['missing', 3],
@@ -93,7 +102,7 @@ export function scenario(seed: number): ScenarioConfig {
     ['expired', 0.5],
     ['in-grace', 2]
   ]);
-  const zoneScope = rng.chance(0.25);
+  const zoneScope = rng.chance(0.25) && profile === 'rich';
   const mode = rng.chance(0.2) ? 'rotate' : 'auto';
   const count = rng.int(2, 6);
   const targets = pickTargets(rng, count).map((def) => ({ def, start: targetStart(rng, token) }));
@@ -108,14 +117,21 @@ export function scenario(seed: number): ScenarioConfig {
   } as const;
   // Most calls happen once per run; the PUT of the token (renew, version bump, finish), the client id (probe,
   // then write), the token list and the token (before the rotate, and to read back a lost one) can come again.
-  const faults = planFaults(rng, routes(base), faultFor, /PUT token|CF_ACCESS_CLIENT_ID|GET list|GET token/);
+  const faults = planFaults(
+    rng,
+    routes(base),
+    faultFor,
+    /PUT token|CF_ACCESS_CLIENT_ID|GET list|GET token|record/
+  );
   // After the stage (renewal, create/rotate) come the writes (the secret, and the client id where it changes),
   // verify-url and the finish.
   const afterStage = count + (token === 'missing' ? count : 0) + (base.verify ? 1 : 0) + 2;
   const kill = planKill(rng, 0.25, afterStage);
-  return { seed, ...base, faults, kill, pauseMs: rng.int(30_000, 90_000) };
+  const pauseMs = rng.int(30_000, 90_000);
+  const record = token === 'missing' || rng.chance(0.75) ? 'kept' : 'missing';
+  return { seed, profile, record, ...base, faults, kill, pauseMs };
 }
 
 export function describeServiceTokenConfig(config: ScenarioConfig): string {
-  return `seed ${config.seed}: ${config.zoneScope ? 'zone' : 'account'} scope, mode ${config.mode}, token ${config.token}, verify-url ${config.verify ? 'on' : 'off'}, revoke-previous ${config.revokePrevious}, client-id-as-variable ${config.clientIdAsVariable}`;
+  return `seed ${config.seed} (${config.profile}): rotation record ${config.record}, ${config.zoneScope ? 'zone' : 'account'} scope, mode ${config.mode}, token ${config.token}, verify-url ${config.verify ? 'on' : 'off'}, revoke-previous ${config.revokePrevious}, client-id-as-variable ${config.clientIdAsVariable}`;
 }

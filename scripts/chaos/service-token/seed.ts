@@ -4,9 +4,11 @@
 import type { Emulator } from '../../../emulator/server.ts';
 import { ACCOUNT, DAY, ZONE, iso } from '../harness/world.ts';
 import type { ScenarioConfig, TargetStart } from './scenario.ts';
-import { CLIENT_ID_NAME, CLIENT_SECRET_NAME, TOKEN_NAME } from './world.ts';
+import { serializeRecord } from '../../../src/credentials/service-token/rotation-record.ts';
+import { CLIENT_ID_NAME, CLIENT_SECRET_NAME, RECORD_NAME, TOKEN_NAME } from './world.ts';
 
 interface SeededToken {
+  readonly id: string;
   readonly clientId: string;
   readonly clientSecret: string;
   readonly previous: string;
@@ -47,7 +49,13 @@ function seedToken(
     previousClientSecretExpiresAt: iso(times.previousUntil)
   });
   seeded.push(issued.clientSecret, previous);
-  return { clientId: issued.clientId, clientSecret: issued.clientSecret, previous, rotatedAt: times.rotated };
+  return {
+    id: issued.id,
+    clientId: issued.clientId,
+    clientSecret: issued.clientSecret,
+    previous,
+    rotatedAt: times.rotated
+  };
 }
 
 function targetValues(
@@ -71,11 +79,36 @@ function targetValues(
   }
 }
 
+/** The record the earlier run that left this state behind would have written beside the first target. */
+function seedRecord(
+  emu: Emulator,
+  config: ScenarioConfig,
+  token: SeededToken | undefined,
+  now: number
+): void {
+  const first = config.targets[0]?.def.scope;
+  if (!token || config.record === 'missing' || !first) return;
+  const times = tokenTimes(now, config.token as Exclude<ScenarioConfig['token'], 'missing'>);
+  const value = serializeRecord({
+    tokenId: token.id,
+    tokenName: TOKEN_NAME,
+    scope: config.zoneScope ? `zone ${ZONE}` : `account ${ACCOUNT}`,
+    state: config.token === 'in-grace' ? 'distributing' : 'complete',
+    issuedAt: new Date(times.rotated),
+    clientIdSince: new Date(now - 300 * DAY),
+    rotations: 2,
+    clientSecretVersion: 3,
+    previousValidUntil: new Date(times.previousUntil)
+  });
+  emu.github.seedVariable({ kind: 'repo', owner: first.owner, repo: first.repo, name: RECORD_NAME, value });
+}
+
 /** Puts the scenario's starting state in place; returns every secret it seeded. */
 export function seedWorld(emu: Emulator, config: ScenarioConfig): string[] {
   const now = emu.clock.nowMs();
   const seeded: string[] = [];
   const token = seedToken(emu, config, now, seeded);
+  seedRecord(emu, config, token, now);
   const rotatedAt = token?.rotatedAt ?? now - 5 * DAY;
   config.targets.forEach(({ def, start }, index) => {
     const values = targetValues(start, token, () => {

@@ -3,14 +3,18 @@
 
 import type { Emulator } from '../../../emulator/server.ts';
 import type { Fixture } from '../../../emulator/fixture.ts';
+import type { ResponseProfile } from '../../../emulator/cloudflare/service-tokens.ts';
 import { ACCOUNT, CF_TOKEN, ZONE, worldFixture, type TargetDef } from '../harness/world.ts';
 
 export const TOKEN_NAME = 'svc';
 export const CLIENT_ID_NAME = 'CF_ACCESS_CLIENT_ID';
 export const CLIENT_SECRET_NAME = 'CF_ACCESS_CLIENT_SECRET';
+/** The action's rotation record: a variable beside the first target. */
+export const RECORD_NAME = `${CLIENT_SECRET_NAME}_ROTATION`;
 
-export function fixture(): Fixture {
-  return worldFixture([{ value: CF_TOKEN, permissions: ['access:service_tokens:write'] }]);
+export function fixture(profile: ResponseProfile): Fixture {
+  const world = worldFixture([{ value: CF_TOKEN, permissions: ['access:service_tokens:write'] }]);
+  return { ...world, cloudflare: { ...world.cloudflare, responseProfile: profile } };
 }
 
 /** What one target holds right now, and whether Access would let it in. */

@@ -62,7 +62,8 @@ function planMissingToken(input: PlanInput): Plan {
     renew: false,
     result: 'created',
     reasons: [`no service token named '${input.tokenName}' exists`],
-    writes: allWrites(input.targets, () => true),
+    // In the order of the targets input: no target holds anything of a token that does not exist yet.
+    writes: input.targets.map((state) => ({ target: state.target, clientId: true, clientSecret: true })),
     adopting: false
   };
 }

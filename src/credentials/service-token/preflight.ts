@@ -8,6 +8,7 @@ import type { Slot } from '../../targets/slots.js';
 import { probeHint, unchangedSlotProbe } from '../../targets/write-probe.js';
 import type { TokenState } from './model.js';
 import type { Plan } from './plan.js';
+import { nextZoneVersion } from './stage.js';
 import type { ServiceTokenPorts } from './ports.js';
 
 /**
@@ -37,6 +38,8 @@ export async function preflightWrites(
   ports: ServiceTokenPorts,
   record: RunRecord
 ): Promise<PlannedTargetWrite[]> {
+  // A zone-scoped rotation this API cannot do safely stops here, before the write probe.
+  if (plan.action === 'rotate' && token && ports.tokens.scopeKind === 'zone') nextZoneVersion(token);
   const planned = new Set(plan.writes.map((write) => write.target));
   const open = await preflight(
     fanOut,

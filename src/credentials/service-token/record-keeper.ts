@@ -22,6 +22,9 @@ export interface IssueIntent {
 export class RecordKeeper {
   private current: RotationRecord | undefined;
   private lastText: string | undefined;
+  /** The record as this run found it, to put back when an issue did not happen. */
+  private readonly foundText: string | undefined;
+  private readonly found: RotationRecord | undefined;
   private readonly variable: RecordVariable;
   private readonly scope: string;
 
@@ -29,7 +32,24 @@ export class RecordKeeper {
     this.variable = variable;
     this.scope = scope;
     this.lastText = evidence.text;
+    this.foundText = evidence.text;
     this.current = evidence.kind === 'own' ? evidence.record : undefined;
+    this.found = this.current;
+  }
+
+  /**
+   * The create or rotate failed without taking effect: put the record back as it was. Without an earlier
+   * record the "issuing" one stays; the next run reads it as no record, which is what it was.
+   */
+  async abandon(): Promise<void> {
+    if (this.foundText === undefined || this.lastText === this.foundText) return;
+    try {
+      await this.variable.write(this.foundText);
+      this.lastText = this.foundText;
+      this.current = this.found;
+    } catch (error) {
+      core.warning(`${errorMessage(error)} The next run rotates once more than needed.`);
+    }
   }
 
   get label(): string {

@@ -1,4 +1,4 @@
-import { ConcurrentRotationError, UnsupportedRotationError } from '../../errors.js';
+import { ConcurrentRotationError, LostSecretError, UnsupportedRotationError } from '../../errors.js';
 import { logStep } from '../../run/record.js';
 import type { IssuedCredential, TokenState } from './model.js';
 import type { Plan } from './plan.js';
@@ -30,7 +30,7 @@ async function assertUnchanged(observed: TokenState, ports: ServiceTokenPorts): 
  * that field in reads nor the secret in the PUT's answer: rotate only where the API shows it still sends them
  * (the version in the token's read), with the record's count as a cross-check.
  */
-export function nextZoneVersion(token: TokenState, recorded: number | undefined): number {
+export function nextZoneVersion(token: TokenState, recorded?: number): number {
   const reported = token.hints.clientSecretVersion;
   if (reported === undefined) {
     throw new UnsupportedRotationError(
@@ -39,6 +39,18 @@ export function nextZoneVersion(token: TokenState, recorded: number | undefined)
     );
   }
   return reported + 1;
+}
+
+/** Runs the issuing call; when it fails without having taken effect, the record goes back to what it was. */
+async function unlessItFailed<T>(keeper: RecordKeeper, issue: () => Promise<T>): Promise<T> {
+  try {
+    return await issue();
+  } catch (error) {
+    // A lost answer may have issued a secret, and a rival run owns the record now: keep "issuing" then.
+    if (!(error instanceof LostSecretError || error instanceof ConcurrentRotationError))
+      await keeper.abandon();
+    throw error;
+  }
 }
 
 async function create(
@@ -55,7 +67,7 @@ async function create(
     clientSecretVersion: 1,
     previousValidUntil: undefined
   });
-  const issued = await ports.tokens.create(name, settings.duration.text);
+  const issued = await unlessItFailed(keeper, () => ports.tokens.create(name, settings.duration.text));
   record.token = issued.token;
   record.issuedSecret = issued.clientSecret;
   record.staged = true;
@@ -83,10 +95,12 @@ async function rotate(
     clientSecretVersion: version ?? observed.hints.clientSecretVersion,
     previousValidUntil: validUntil
   });
-  let current = await assertUnchanged(observed, ports);
-  // Renew before rotating, so that a renewal that fails leaves the secrets as they were.
-  if (plan.renew) current = await renew(current, settings.duration, ports, record);
-  const issued = await ports.tokens.rotate(current, validUntil, version);
+  const issued = await unlessItFailed(keeper, async () => {
+    let current = await assertUnchanged(observed, ports);
+    // Renew before rotating, so that a renewal that fails leaves the secrets as they were.
+    if (plan.renew) current = await renew(current, settings.duration, ports, record);
+    return ports.tokens.rotate(current, validUntil, version);
+  });
   record.token = issued.token;
   record.issuedSecret = issued.clientSecret;
   record.previousSecretValidUntil = validUntil;
