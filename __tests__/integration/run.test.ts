@@ -37,7 +37,9 @@ function expectNoSecretPrinted(run: ActionRun, secrets: string[], exposed = fals
   }
 }
 
+/** Targets as an earlier run left them: both secrets written a minute after the rotation it recorded. */
 function seedCurrentTargets(token: FakeToken): void {
+  fake.seedRecord(token);
   const written = new Date(Date.parse(token.updated_at) + 60_000);
   for (const place of [REPO, ENV]) {
     fake.seedSecret(place, 'CF_ACCESS_CLIENT_ID', token.client_id, written);
@@ -356,7 +358,7 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     });
     const run = await runAction(inputs({ 'token-id': token.id, mode: 'rotate' }));
     expect(run.failed).toBe(true);
-    expect(run.stdout).toMatch(/changed while this run was reading its targets.*concurrency/);
+    expect(run.stdout).toMatch(/was rotated while this run was reading its targets.*concurrency/);
     expect(fake.mutations()).toEqual(['PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID']);
   });
 

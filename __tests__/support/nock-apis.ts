@@ -5,6 +5,8 @@ import { loadContractChecker, type Api } from '../../emulator/contracts.ts';
 import { repositoryJson } from '../../emulator/github/repository-json.ts';
 import { cfError, envelope } from './cloudflare-envelope.js';
 import { FakeApiTokens, type FakeApiToken } from './nock-api-tokens.js';
+import { ACCOUNT_ID } from './inputs.js';
+import { serializeRecord } from '../../src/credentials/service-token/rotation-record.js';
 
 /** Loopback origins: nock answers them in-process; nothing ever leaves the machine. */
 export const CLOUDFLARE_URL = 'http://127.0.0.1:48001/client/v4';
@@ -62,6 +64,8 @@ export class FakeApis {
     resources: { 'com.cloudflare.api.user.*': '*' }
   });
 
+  /** Repository variables ("owner/repo:NAME" → value): the rotation record lives there. */
+  readonly variables = new Map<string, { value: string; updated_at: string }>();
   private readonly scopes = new Map<string, Scope>();
   private readonly knownRepositories = new Map<string, { id: number; archived: boolean }>();
   private readonly checker = loadContractChecker();
@@ -125,8 +129,38 @@ export class FakeApis {
     return this.scopes.get(place)?.secrets.get(name)?.updated_at;
   }
 
+  /** Changes to Cloudflare and to the targets' secrets; the action's own record is in recordWrites(). */
   mutations(): string[] {
-    return this.calls.filter((call) => !call.startsWith('GET '));
+    return this.calls.filter((call) => !call.startsWith('GET ') && !call.includes('/actions/variables'));
+  }
+
+  /** The rotation record's writes (an Actions variable), as "METHOD path". */
+  recordWrites(): string[] {
+    return this.calls.filter((call) => !call.startsWith('GET ') && call.includes('/actions/variables'));
+  }
+
+  /** The record an earlier run of the action would have left: `token`'s secret issued at its updated_at. */
+  seedRecord(token: FakeToken, repository = 'octo/web'): void {
+    const value = serializeRecord({
+      tokenId: token.id,
+      tokenName: token.name,
+      scope: `account ${ACCOUNT_ID}`,
+      state: 'complete',
+      issuedAt: new Date(token.updated_at),
+      clientIdSince: new Date(token.created_at),
+      rotations: 1,
+      clientSecretVersion: token.client_secret_version,
+      previousValidUntil: undefined
+    });
+    this.variables.set(`${repository}:CF_ACCESS_CLIENT_SECRET_ROTATION`.toLowerCase(), {
+      value,
+      updated_at: githubTime(new Date())
+    });
+  }
+
+  record(repository = 'octo/web'): Record<string, unknown> | undefined {
+    const stored = this.variables.get(`${repository}:CF_ACCESS_CLIENT_SECRET_ROTATION`.toLowerCase());
+    return stored && (JSON.parse(stored.value) as Record<string, unknown>);
   }
 
   // ---- nock wiring ----
@@ -301,7 +335,36 @@ export class FakeApis {
 
   // ---- GitHub ----
 
+  /** GET, POST and PATCH of repository variables, as GitHub answers them. */
+  private variable(method: string, path: string, body: unknown): Reply | undefined {
+    const match = /^\/repos\/([^/]+)\/([^/]+)\/actions\/variables(?:\/([^/]+))?$/.exec(path);
+    if (!match) return undefined;
+    const [, owner, repo, name] = match as unknown as [string, string, string, string | undefined];
+    const fields = (body ?? {}) as { name?: string; value?: string };
+    const key = (variable: string) => `${owner}/${repo}:${variable.toUpperCase()}`.toLowerCase();
+    const now = githubTime(new Date());
+    if (method === 'POST' && !name) {
+      if (this.variables.has(key(String(fields.name)))) return [409, { message: 'Already exists' }];
+      this.variables.set(key(String(fields.name)), { value: String(fields.value), updated_at: now });
+      return [201, {}];
+    }
+    const stored = name ? this.variables.get(key(name)) : undefined;
+    if (!name || !stored) return [404, { message: 'Not Found' }];
+    if (method === 'GET')
+      return [
+        200,
+        { name: name.toUpperCase(), value: stored.value, created_at: now, updated_at: stored.updated_at }
+      ];
+    if (method === 'PATCH') {
+      this.variables.set(key(name), { value: String(fields.value ?? stored.value), updated_at: now });
+      return [204];
+    }
+    return [405, { message: 'Method not allowed' }];
+  }
+
   private github(method: string, path: string, body: unknown): Reply {
+    const variable = this.variable(method, path, body);
+    if (variable) return variable;
     const repository = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);
     if (repository && method === 'GET') {
       const [, owner, name] = repository as unknown as [string, string, string];
