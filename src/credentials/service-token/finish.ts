@@ -91,8 +91,9 @@ async function keepRecord(
     );
   } catch (error) {
     if (!failing) throw error;
-    record.steps.push(errorMessage(error));
-    core.error(errorMessage(error));
+    const text = `The rotation record was not updated either (${errorMessage(error)}); the next run still rotates and heals.`;
+    record.steps.push(text);
+    core.error(text);
   }
 }
 

@@ -48,7 +48,9 @@ export class RecordKeeper {
       this.lastText = this.foundText;
       this.current = this.found;
     } catch (error) {
-      core.warning(`${errorMessage(error)} The next run rotates once more than needed.`);
+      core.warning(
+        `Could not put the rotation record back after the failed issue (${errorMessage(error)}); the next run rotates once more than needed.`
+      );
     }
   }
 
@@ -101,7 +103,9 @@ export class RecordKeeper {
       });
     } catch (error) {
       // Not fatal: "issuing" makes the next run rotate again, which is what "distributing" asks for too.
-      core.warning(errorMessage(error));
+      core.warning(
+        `Could not mark the rotation record as distributing (${errorMessage(error)}); it still says issuing, which makes the next run rotate again too.`
+      );
     }
   }
 

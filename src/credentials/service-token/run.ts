@@ -63,17 +63,9 @@ export async function runServiceToken(
   const observed = await core.group('Observe the token and the targets', () =>
     observe(settings, ports, fanOut)
   );
-  const { token, targets } = observed;
+  const { token } = observed;
   record.token = token;
-  const plan = decide({
-    mode: settings.mode,
-    tokenName: settings.tokenName,
-    renewalWindowMs: settings.renewalWindowMs,
-    token,
-    targets,
-    record: observed.record,
-    now: ports.now()
-  });
+  const plan = decide({ ...settings, ...observed, now: ports.now() });
   record.adopting = plan.adopting;
   record.plan = plan;
   describePlan(plan);
