@@ -269,6 +269,9 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.mutations()).toEqual([
       `PUT gh/repos/octo/web/actions/secrets/${PROBE}`,
       `DELETE gh/repos/octo/web/actions/secrets/${PROBE}`,
+      // One probe per owner and kind of target: the environment's secrets are a permission of their own.
+      `PUT gh/repos/octo/web/environments/production/secrets/${PROBE}`,
+      `DELETE gh/repos/octo/web/environments/production/secrets/${PROBE}`,
       `PUT cf/user/tokens/${id}/value`,
       `PUT gh/repos/octo/web/actions/secrets/${SECRET}`,
       `PUT gh/repos/octo/web/environments/production/secrets/${SECRET}`
@@ -313,6 +316,9 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.mutations()).toEqual([
       `PUT gh/repos/octo/web/actions/secrets/${PROBE}`,
       `DELETE gh/repos/octo/web/actions/secrets/${PROBE}`,
+      // One probe per owner and kind of target: the environment's secrets are a permission of their own.
+      `PUT gh/repos/octo/web/environments/production/secrets/${PROBE}`,
+      `DELETE gh/repos/octo/web/environments/production/secrets/${PROBE}`,
       `PUT cf/user/tokens/${token.id}`,
       `PUT cf/user/tokens/${token.id}/value`,
       `PUT gh/repos/octo/web/actions/secrets/${SECRET}`,
@@ -365,6 +371,9 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.mutations()).toEqual([
       `PUT gh/repos/octo/web/actions/secrets/${PROBE}`,
       `DELETE gh/repos/octo/web/actions/secrets/${PROBE}`,
+      // One probe per owner and kind of target: the environment's secrets are a permission of their own.
+      `PUT gh/repos/octo/web/environments/production/secrets/${PROBE}`,
+      `DELETE gh/repos/octo/web/environments/production/secrets/${PROBE}`,
       `PUT cf/user/tokens/${token.id}/value`
     ]);
     expect(fake.secret(REPO, SECRET)).toBe(oldValue);

@@ -93,8 +93,10 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     expect(run.failed).toBe(false);
     expect(run.outputs.result).toBe('rotated');
     expect(fake.mutations()).toEqual([
-      // The write-permission probe: the unchanged client id, rewritten once per owner before anything changes.
+      // The write-permission probe: the unchanged client id, rewritten once per owner and kind of target
+      // (repository and environment secrets are separate permissions) before anything changes.
       'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID',
+      'PUT gh/repos/octo/web/environments/production/secrets/CF_ACCESS_CLIENT_ID',
       `PUT cf/accounts/${ACCOUNT_ID}/access/service_tokens/${token.id}`,
       `POST cf/accounts/${ACCOUNT_ID}/access/service_tokens/${token.id}/rotate`,
       'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_SECRET',
@@ -278,7 +280,8 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
   it('keeps going past a target that fails, extends the grace, and fails naming it', async () => {
     const token = fake.seedToken();
     fake.faults.push((method, path) =>
-      method === 'PUT' && path.startsWith('/repos/octo/web/environments/')
+      // The secret only: a refused client id would stop the run at the write probe, before the rotation.
+      method === 'PUT' && path === '/repos/octo/web/environments/production/secrets/CF_ACCESS_CLIENT_SECRET'
         ? [404, { message: 'Not Found' }]
         : undefined
     );
@@ -293,10 +296,11 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     expect(run.stdout).toMatch(
       /::error::1 of 2 target\(s\) did not receive the new secret: octo\/web@production \(404 Not Found\)/
     );
+    // The write check before the rotation wrote that target's (unchanging) client id; only its secret failed.
     expect(entries(run)).toContainEqual({
       target: 'octo/web@production',
       secret: 'CF_ACCESS_CLIENT_ID',
-      status: 'skipped'
+      status: 'created'
     });
     expect(run.outputs.result).toBe('rotated');
     expect(run.summary).toContain('What to do');
@@ -359,7 +363,10 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     const run = await runAction(inputs({ 'token-id': token.id, mode: 'rotate' }));
     expect(run.failed).toBe(true);
     expect(run.stdout).toMatch(/was rotated while this run was reading its targets.*concurrency/);
-    expect(fake.mutations()).toEqual(['PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID']);
+    expect(fake.mutations()).toEqual([
+      'PUT gh/repos/octo/web/actions/secrets/CF_ACCESS_CLIENT_ID',
+      'PUT gh/repos/octo/web/environments/production/secrets/CF_ACCESS_CLIENT_ID'
+    ]);
   });
 
   it('fails check mode inside the window and passes it outside', async () => {

@@ -30,15 +30,22 @@ function ownerOf(work: TargetWork): string {
   return ('org' in target ? target.org : target.owner).toLowerCase();
 }
 
-/** Fine-grained tokens and GitHub App installations are granted per owner: one probe each covers the usual cases. */
-export function firstPerOwner(works: readonly TargetWork[]): TargetWork[] {
+/**
+ * Fine-grained tokens and GitHub App installations are granted per owner, and per kind of write within it
+ * (repository, environment and organization secrets, Dependabot secrets, variables are separate permissions):
+ * one probe per owner and kind of target.
+ */
+export function firstPerOwnerAndKind(works: readonly TargetWork[]): TargetWork[] {
   const probes = new Map<string, TargetWork>();
-  for (const work of works) if (!probes.has(ownerOf(work))) probes.set(ownerOf(work), work);
+  for (const work of works) {
+    const key = `${ownerOf(work)}|${work.target.kind}`;
+    if (!probes.has(key)) probes.set(key, work);
+  }
   return [...probes.values()];
 }
 
 /**
- * Reading secrets does not prove that github-token may write them: probe the first target of each owner,
+ * Reading secrets does not prove that github-token may write them: probe the first target of each owner and kind,
  * so that a token without write access fails the run while nothing has changed.
  */
 export async function probeWriteAccess(
@@ -46,7 +53,7 @@ export async function probeWriteAccess(
   probe: WriteProbe,
   record: RunRecord
 ): Promise<void> {
-  const probes = firstPerOwner(works);
+  const probes = firstPerOwnerAndKind(works);
   for (const work of probes) {
     const status = await probe.write(work);
     if (isFailed(status)) throw probe.refusal(work, status.slice('failed: '.length), status);

@@ -19,7 +19,7 @@ function rollProbe(ports: ApiTokenPorts) {
         probeHint(work, status)
       ),
     proof: (count) =>
-      `github-token can write: a probe secret was written and deleted again in ${count} target(s), one per owner, before rolling.`
+      `github-token can write: a probe secret was written and deleted again in ${count} target(s), one per owner and kind of target, before rolling.`
   });
 }
 

@@ -4,8 +4,13 @@ import { targetLabel } from '../../settings/targets.js';
 import type { PlannedTargetWrite } from '../../targets/distribute.js';
 import type { FanOut } from '../../targets/fan-out.js';
 import { preflight } from '../../targets/preflight.js';
-import type { Slot } from '../../targets/slots.js';
-import { probeHint, unchangedSlotProbe } from '../../targets/write-probe.js';
+import { isFailed, type Slot } from '../../targets/slots.js';
+import {
+  probeHint,
+  throwawaySecretProbe,
+  unchangedSlotProbe,
+  type WriteProbe
+} from '../../targets/write-probe.js';
 import type { TokenState } from './model.js';
 import type { Plan } from './plan.js';
 import { nextZoneVersion } from './stage.js';
@@ -13,18 +18,28 @@ import type { ServiceTokenPorts } from './ports.js';
 
 /**
  * Before a rotation, github-token proves it may write by rewriting the client id (which a rotation does not
- * change, so the write is harmless) in the first target of each owner.
+ * change, so the write is harmless) in the first target of each owner and kind. Where the client id is a
+ * variable, that proves variables only: a throw-away secret proves secrets too.
  */
-function clientIdProbe(clientId: Slot, token: TokenState, ports: ServiceTokenPorts) {
-  return unchangedSlotProbe(clientId, token.clientId, ports, {
+function clientIdProbe(clientId: Slot, token: TokenState, ports: ServiceTokenPorts): WriteProbe {
+  const texts: Pick<WriteProbe, 'refusal' | 'proof'> = {
     refusal: (work, reason, status) =>
       new PermissionError(
         `github-token could not write ${clientId.name} to ${work.label} (${reason}), so the token was not rotated.`,
         probeHint(work, status)
       ),
     proof: (count) =>
-      `github-token can write: the unchanged client id was rewritten in ${count} target(s), one per owner, before rotating.`
-  });
+      `github-token can write: the unchanged client id was rewritten in ${count} target(s), one per owner and kind of target, before rotating.`
+  };
+  const rewrite = unchangedSlotProbe(clientId, token.clientId, ports, texts);
+  const secret = throwawaySecretProbe(ports, texts);
+  return {
+    ...texts,
+    write: async (work) => {
+      const status = await rewrite.write(work);
+      return isFailed(status) || !work.usesVariable(clientId) ? status : secret.write(work);
+    }
+  };
 }
 
 /**

@@ -10,8 +10,16 @@ export interface ServiceTokenRecord extends RunRecord {
   previousSecretValidUntil: Date | undefined;
   /** No rotation record tied the targets to the token: this run adopts it. */
   adopting: boolean;
+  /** What the rotation record said at the start, in words, for the summary. */
+  recordNote: string | undefined;
 }
 
 export function newServiceTokenRecord(): ServiceTokenRecord {
-  return { ...newRunRecord(), token: undefined, previousSecretValidUntil: undefined, adopting: false };
+  return {
+    ...newRunRecord(),
+    token: undefined,
+    previousSecretValidUntil: undefined,
+    adopting: false,
+    recordNote: undefined
+  };
 }

@@ -15,6 +15,7 @@ export function serviceTokenReport(
       : `Service token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
     `Expires: ${token ? (token.expiresAt ? token.expiresAt.toISOString() : 'never') : 'unknown'}`
   ];
+  if (record.recordNote) facts.push(`Rotation record: ${escapeHtml(record.recordNote)}`);
   const previous = record.previousSecretValidUntil;
   if (previous) {
     facts.push(

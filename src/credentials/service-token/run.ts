@@ -15,6 +15,7 @@ import type { ServiceTokenRunSettings } from './settings.js';
 import { serviceTokenSlots } from './slots.js';
 import { stage } from './stage.js';
 import { RecordKeeper } from './record-keeper.js';
+import type { RecordEvidence } from './record-evidence.js';
 import { verifyCredential } from './verify.js';
 
 /** verify-url's verdict on the new credential: undefined when it passed or is not set, else the failure. */
@@ -32,6 +33,17 @@ async function test(
       (error: Error) => error
     )
   );
+}
+
+/** The record as the run found it, for the summary: adoption is said plainly. */
+function describeRecord(evidence: RecordEvidence, adopting: 'adopting' | 'would adopt' | undefined): string {
+  const found =
+    evidence.kind === 'own'
+      ? `${evidence.label}: secret issued ${evidence.record.issuedAt.toISOString()}, ${evidence.record.state}`
+      : `${evidence.label}: ${evidence.why}`;
+  return adopting
+    ? `${found}; adopting the token (one rotation, every target written, then a record)`
+    : found;
 }
 
 /** Writes the client id (and the new secret, when one was issued) to the targets the preflight left. */
@@ -67,6 +79,10 @@ export async function runServiceToken(
   record.token = token;
   const plan = decide({ ...settings, ...observed, now: ports.now() });
   record.adopting = plan.adopting;
+  record.recordNote = describeRecord(
+    observed.record,
+    plan.adopting && plan.action === 'rotate' ? (settings.dryRun ? 'would adopt' : 'adopting') : undefined
+  );
   record.plan = plan;
   describePlan(plan);
   if (plan.action === 'check') return check(plan);
