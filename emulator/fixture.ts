@@ -141,7 +141,15 @@ const FIXTURE_SCHEMA = closed({
     },
     tokens: {
       type: 'array',
-      items: closed({ value: string, canWriteSecrets: { type: 'boolean' }, repositories: strings }, ['value'])
+      items: closed(
+        {
+          value: string,
+          canWriteSecrets: { type: 'boolean' },
+          canWriteVariables: { type: 'boolean' },
+          repositories: strings
+        },
+        ['value']
+      )
     },
     secrets: seededValues(secretKinds),
     variables: seededValues(['repo', 'environment', 'org']),

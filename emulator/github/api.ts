@@ -172,6 +172,11 @@ export class GitHubApi implements ApiModule {
     this.#ctx.state.variables.seed(seed);
   }
 
+  /** Adds a github-token value the API accepts (what a fixture's github.tokens entry does). */
+  addToken(fixture: GitHubTokenFixture): void {
+    this.#ctx.state.tokens.add(fixture);
+  }
+
   /** Deletes a variable as a person would in the settings; false when there was none. */
   deleteVariable(ref: VariableRef): boolean {
     return this.#ctx.state.variables.delete(ref, ref.name);

@@ -103,8 +103,11 @@ export class GitHubContext {
   }
 
   /** 403 for a read-only token, and for any write to an archived repository. */
-  requireWrite(resolved: { token: GitHubToken; repository: Repository | undefined }): void {
-    this.state.tokens.requireWrite(resolved.token);
+  requireWrite(
+    resolved: { token: GitHubToken; repository: Repository | undefined },
+    what: 'secrets' | 'variables' = 'secrets'
+  ): void {
+    this.state.tokens.requireWrite(resolved.token, what);
     if (resolved.repository?.archived) throw new GitHubError(403, 'Repository was archived so is read-only.');
   }
 

@@ -6,6 +6,8 @@ export interface GitHubTokenFixture {
   value: string;
   /** Write secrets and variables; without it every write is 403 "Resource not accessible by integration". */
   canWriteSecrets?: boolean;
+  /** Write variables (default: as canWriteSecrets); false makes a token with Secrets but not Variables. */
+  canWriteVariables?: boolean;
   /** "owner/name" or "owner/*" (also grants the organization's own endpoints); absent = everything. */
   repositories?: string[];
 }
@@ -13,6 +15,7 @@ export interface GitHubTokenFixture {
 export interface GitHubToken {
   value: string;
   canWriteSecrets: boolean;
+  canWriteVariables: boolean;
   repositories: string[] | undefined;
 }
 
@@ -27,6 +30,7 @@ export class GitHubTokens {
     this.#tokens.set(fixture.value, {
       value: fixture.value,
       canWriteSecrets: fixture.canWriteSecrets ?? false,
+      canWriteVariables: fixture.canWriteVariables ?? fixture.canWriteSecrets ?? false,
       repositories: fixture.repositories?.map((pattern) => pattern.toLowerCase())
     });
   }
@@ -50,8 +54,8 @@ export class GitHubTokens {
     return !token.repositories || token.repositories.includes(`${org.toLowerCase()}/*`);
   }
 
-  requireWrite(token: GitHubToken): void {
-    if (!token.canWriteSecrets) {
+  requireWrite(token: GitHubToken, what: 'secrets' | 'variables' = 'secrets'): void {
+    if (!(what === 'variables' ? token.canWriteVariables : token.canWriteSecrets)) {
       throw new GitHubError(403, 'Resource not accessible by integration', {
         documentationUrl: 'https://docs.github.com/rest/actions/secrets'
       });

@@ -60,7 +60,7 @@ export function addVariableRoutes(router: Router, ctx: GitHubContext): void {
 
     router.on('POST', base, (req, p) => {
       const resolved = resolve(req, p);
-      ctx.requireWrite(resolved);
+      ctx.requireWrite(resolved, 'variables');
       const body = objectBody(req);
       const name = requiredString(body, 'name');
       const value = requiredString(body, 'value');
@@ -79,7 +79,7 @@ export function addVariableRoutes(router: Router, ctx: GitHubContext): void {
 
     router.on('PATCH', `${base}/{name}`, (req, p): ApiResponse => {
       const resolved = resolve(req, p);
-      ctx.requireWrite(resolved);
+      ctx.requireWrite(resolved, 'variables');
       const body = objectBody(req);
       const newName = optionalString(body, 'name');
       const value = optionalString(body, 'value');
@@ -96,7 +96,7 @@ export function addVariableRoutes(router: Router, ctx: GitHubContext): void {
 
     router.on('DELETE', `${base}/{name}`, (req, p) => {
       const resolved = resolve(req, p);
-      ctx.requireWrite(resolved);
+      ctx.requireWrite(resolved, 'variables');
       if (!variables.delete(resolved.scope, p['name'] ?? '')) throw notFound();
       return { status: 204 };
     });
