@@ -236,7 +236,7 @@ describe('many targets', () => {
       }
     }
     // Each write sent the whole list again (GitHub would otherwise keep or drop it at will). The client ids
-    // were written before this token existed, so they are current: only the probe rewrites one.
+    // are current (the record's client_id_since): only the write check rewrites one per kind.
     const sorted = [...selected].sort();
     expect(
       puts.map(({ path, body }) => [
@@ -245,7 +245,9 @@ describe('many targets', () => {
         (body['selected_repository_ids'] as unknown[]).map(Number).sort()
       ])
     ).toEqual([
+      // The write check: one per owner and kind of target (organization and Dependabot secrets differ).
       ['/orgs/octo-org/actions/secrets/CF_ACCESS_CLIENT_ID', 'selected', sorted],
+      ['/orgs/octo-org/dependabot/secrets/CF_ACCESS_CLIENT_ID', 'selected', sorted],
       ['/orgs/octo-org/actions/secrets/CF_ACCESS_CLIENT_SECRET', 'selected', sorted],
       ['/orgs/octo-org/dependabot/secrets/CF_ACCESS_CLIENT_SECRET', 'selected', sorted]
     ]);
