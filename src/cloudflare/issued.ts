@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { LostSecretError } from '../errors.js';
+import { LostSecretError, errorMessage } from '../errors.js';
 import type { IssuedCredential, TokenState } from '../credentials/service-token/model.js';
 import { parseGoDuration } from '../settings/duration.js';
 import { expiryOf, hasIdentity, toTokenState } from './token-state.js';
@@ -31,7 +31,7 @@ function tellsExpiry(raw: unknown): boolean {
  * The token as an answer describes it, with what the answer leaves out taken from what the run already
  * knew: create and rotate answers declare no expires_at, and any answer may omit a field.
  */
-function merge(raw: unknown, known: TokenState): TokenState {
+export function mergeAnswer(raw: unknown, known: TokenState): TokenState {
   const record = asRecord(raw);
   const answered = toTokenState({ id: known.id, client_id: known.clientId, ...record });
   return {
@@ -43,15 +43,11 @@ function merge(raw: unknown, known: TokenState): TokenState {
   };
 }
 
-export const issuedCredential = {
-  state: toTokenState,
-  merge,
-  /** A rotation's answer: the secret, and the token it belongs to (known before the call). */
-  from(raw: unknown, operation: string, known: TokenState): IssuedCredential {
-    const clientSecret = secretOf(raw, operation);
-    return { clientSecret, token: merge(raw, known) };
-  }
-};
+/** A rotation's answer: the secret, and the token it belongs to (known before the call). */
+export function issuedFrom(raw: unknown, operation: string, known: TokenState): IssuedCredential {
+  const clientSecret = secretOf(raw, operation);
+  return { clientSecret, token: mergeAnswer(raw, known) };
+}
 
 interface ReadBack {
   get(id: string): Promise<TokenState>;
@@ -66,7 +62,7 @@ export async function readBackExpiry(raw: unknown, token: TokenState, store: Rea
     return { ...token, expiresAt: read.expiresAt, hints: { ...token.hints, ...read.hints } };
   } catch (error) {
     core.warning(
-      `Could not read back when service token ${token.id} expires (${error instanceof Error ? error.message : String(error)}); the summary shows the expiry its duration implies.`
+      `Could not read back when service token ${token.id} expires (${errorMessage(error)}); the summary shows the expiry its duration implies.`
     );
     return token;
   }

@@ -4,7 +4,8 @@ import type { IssuedCredential, TokenState } from '../credentials/service-token/
 import type { ServiceTokenScope } from '../settings/settings.js';
 import { isAmbiguous, toCloudflareError } from './errors.js';
 import type { CloudflareClient } from './client.js';
-import { issuedCredential, readBackCreated, readBackExpiry } from './issued.js';
+import { issuedFrom, mergeAnswer, readBackCreated, readBackExpiry } from './issued.js';
+import { toTokenState } from './token-state.js';
 import { listAllPages } from './pages.js';
 
 /** What the rotation needs from Cloudflare. The in-memory fake in the tests implements the same shape. */
@@ -62,7 +63,7 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
 
   async get(id: string): Promise<TokenState> {
     try {
-      return issuedCredential.state(await this.api.get(id, this.scopeParams));
+      return toTokenState(await this.api.get(id, this.scopeParams));
     } catch (error) {
       if (error instanceof NotFoundError) {
         throw new TokenLookupError(
@@ -79,7 +80,7 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
     try {
       const tokens = await listAllPages(this.api.list({ ...this.scopeParams, name, per_page: PAGE_SIZE }));
       // The name filter is a search on some API versions, and ignored by some: keep exact matches only.
-      return tokens.filter((token) => token.name === name).map((token) => issuedCredential.state(token));
+      return tokens.filter((token) => token.name === name).map((token) => toTokenState(token));
     } catch (error) {
       throw this.failure(error, `list service tokens in ${this.scopeLabel}`);
     }
@@ -118,7 +119,7 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
       if (isAmbiguous(error)) throw await this.lostRotation(token, previous_client_secret_expires_at, error);
       throw this.failure(error, `rotate service token ${token.id} in ${this.scopeLabel}`);
     }
-    const issued = issuedCredential.from(raw, 'rotation', token);
+    const issued = issuedFrom(raw, 'rotation', token);
     return { ...issued, token: await readBackExpiry(raw, issued.token, this) };
   }
 
@@ -177,7 +178,7 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
           previous_client_secret_expires_at: fields.previousSecretExpiresAt.toISOString()
         })
       });
-      return issuedCredential.merge(raw, token);
+      return mergeAnswer(raw, token);
     } catch (error) {
       throw this.failure(error, `update service token ${token.id} in ${this.scopeLabel}`);
     }
@@ -188,7 +189,7 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
       throw new Error('Cloudflare refreshes service tokens at account scope only.');
     try {
       const raw = await this.api.refresh(token.id, { account_id: this.scope.id });
-      return issuedCredential.merge(raw, token);
+      return mergeAnswer(raw, token);
     } catch (error) {
       throw this.failure(error, `refresh service token ${token.id} in ${this.scopeLabel}`);
     }

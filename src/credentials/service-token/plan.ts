@@ -114,7 +114,6 @@ function assess(input: PlanInput, token: TokenState): Assessment {
   const staleTargets = stale.map(
     (state) => `${targetLabel(state.target)} (${secretFreshness(state.clientSecret, since)})`
   );
-  const record = input.record.kind === 'own' ? input.record.record : undefined;
   return {
     input,
     token,
@@ -127,7 +126,7 @@ function assess(input: PlanInput, token: TokenState): Assessment {
       staleTargets,
       expiryProblem: undefined,
       rotationOnlyFor: [],
-      completeRecord: Boolean(record && record.state !== 'complete' && stale.length === 0),
+      completeRecord: false,
       adopting: unknownWhy !== undefined
     }
   };
@@ -159,7 +158,6 @@ function planAuto(assessment: Assessment): Plan {
   if (reasons.length) {
     return {
       ...base,
-      completeRecord: false,
       rotationOnlyFor: expiring ? [] : stale.map((state) => state.target),
       action: 'rotate',
       renew: expiring,
@@ -171,15 +169,18 @@ function planAuto(assessment: Assessment): Plan {
   const clientIdOnly = input.targets
     .filter((state) => clientIdNeedsWrite(state, token, clientIdSince(input)))
     .map((state) => ({ target: state.target, clientId: true, clientSecret: false }));
+  // Nothing is stale here: a record that says the last rotation had not finished can be marked complete.
+  const completeRecord = input.record.kind === 'own' && input.record.record.state !== 'complete';
   return {
     ...base,
+    completeRecord,
     action: 'none',
     renew: false,
     result: 'unchanged',
     reasons: [
       `every target holds the current secret and the token ${expiry}`,
       ...(clientIdOnly.length ? [`${clientIdOnly.length} target(s) lack the client id`] : []),
-      ...(base.completeRecord ? ['the rotation record is marked complete'] : [])
+      ...(completeRecord ? ['the rotation record is marked complete'] : [])
     ],
     writes: clientIdOnly
   };
@@ -194,7 +195,6 @@ export function plan(input: PlanInput): Plan {
     case 'check':
       return {
         ...base,
-        completeRecord: false,
         action: 'check',
         renew: false,
         result: 'checked',
@@ -208,7 +208,6 @@ export function plan(input: PlanInput): Plan {
     case 'refresh':
       return {
         ...base,
-        completeRecord: false,
         action: 'refresh',
         renew: true,
         result: 'refreshed',
@@ -218,7 +217,6 @@ export function plan(input: PlanInput): Plan {
     case 'rotate':
       return {
         ...base,
-        completeRecord: false,
         action: 'rotate',
         renew: expiring,
         result: 'rotated',

@@ -5,6 +5,10 @@ import type { TokenState } from './model.js';
 import type { RecordEvidence } from './record-evidence.js';
 import { serializeRecord, type RotationRecord } from './rotation-record.js';
 
+/** What to do when two runs rotate one token at once (both the record and the token can show it). */
+export const ONE_ROTATION_AT_A_TIME =
+  "Run rotations of one token one at a time with a workflow 'concurrency' group (concurrency: { group: cloudflare-token-rotation-<token-name>, cancel-in-progress: false }), then re-run.";
+
 /** What an issue (create or rotate) is about to do, for the record written just before it. */
 export interface IssueIntent {
   readonly token: TokenState | undefined;
@@ -71,7 +75,7 @@ export class RecordKeeper {
     if (now !== this.lastText) {
       throw new ConcurrentRotationError(
         `The rotation record (${this.variable.label}) changed while this run was reading the targets: another run is probably rotating '${intent.tokenName}'. Nothing was changed.`,
-        "Run rotations of one token one at a time with a workflow 'concurrency' group (concurrency: { group: cloudflare-token-rotation-<token-name>, cancel-in-progress: false }), then re-run."
+        ONE_ROTATION_AT_A_TIME
       );
     }
     const previous = this.current;

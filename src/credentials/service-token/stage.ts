@@ -3,7 +3,7 @@ import { logStep } from '../../run/record.js';
 import type { IssuedCredential, TokenState } from './model.js';
 import type { Plan } from './plan.js';
 import type { ServiceTokenPorts } from './ports.js';
-import type { RecordKeeper } from './record-keeper.js';
+import { ONE_ROTATION_AT_A_TIME, type RecordKeeper } from './record-keeper.js';
 import type { ServiceTokenRecord } from './record.js';
 import { renew } from './renew.js';
 import type { ServiceTokenRunSettings } from './settings.js';
@@ -19,7 +19,7 @@ async function assertUnchanged(observed: TokenState, ports: ServiceTokenPorts): 
   if (before !== undefined && after !== undefined && before !== after) {
     throw new ConcurrentRotationError(
       `Service token '${observed.name}' (${observed.id}) was rotated while this run was reading its targets (client_secret_version ${before} → ${after}): another run is probably rotating it. Nothing was written.`,
-      "Run rotations of one token one at a time with a workflow 'concurrency' group (concurrency: { group: cloudflare-token-rotation-<token-name>, cancel-in-progress: false }), then re-run."
+      ONE_ROTATION_AT_A_TIME
     );
   }
   return current;
