@@ -78,6 +78,7 @@ export class ControlApi {
       })
       .on('GET', '/cloudflare/tokens', () => ok(cloudflare.tokens()))
       .on('POST', '/cloudflare/tokens', (req) => ok(cloudflare.seedToken(req.body as ServiceTokenSeed), 201))
+      .on('GET', '/github/secondary-rate-limit', () => ok(github.secondaryLimitStats()))
       .on('GET', '/github/secrets', () => ok(github.secrets()))
       .on('POST', '/github/secrets', (req) => {
         github.seedSecret(req.body as SecretSeed);
