@@ -105,14 +105,9 @@ function topLevel(path: string, lines: LineCounter, text: string) {
   if (error) {
     const line = error.linePos?.[0].line;
     const what = (error.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '');
-    throw configError(
-      path,
-      line,
-      `is not valid YAML (${what})`,
-      'Fix the YAML syntax.'
-    );
+    throw configError(path, line, `is not valid YAML (${what})`, 'Fix the YAML syntax.');
   }
-  if (!isMap(doc.contents)) throw configError(path, 1, 'is not a mapping', FORMAT_HINT);
+  if (!isMap(doc.contents)) throw configError(path, 1, 'has no mapping at its top', FORMAT_HINT);
   for (const pair of doc.contents.items as Pair<unknown, unknown>[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : '';
     if (key !== 'defaults' && key !== 'credentials') {

@@ -19,7 +19,7 @@ async function runEntry(entry: ConfigEntry, clients: RunClients, count: number):
     await credential.run();
   } catch (error) {
     failure = asError(error);
-    core.error(`${entry.where} (${name}) failed: ${failure.message}`);
+    core.error(`Config entry ${entry.where} (${name}) failed: ${failure.message}`);
   }
   let report;
   try {
