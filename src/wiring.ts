@@ -80,7 +80,7 @@ function serviceTokenRun(settings: ServiceTokenRunSettings, clients: RunClients)
 
 /** An API token, owned by the account in account-id or by the user. */
 function apiTokenRun(settings: ApiTokenRunSettings, clients: RunClients): CredentialRun {
-  const connectWith = clients.connect;
+  const connectWith = (apiToken: string) => clients.connect(apiToken);
   const scope = settings.scope;
   const apiTokens = new CloudflareApiTokens(
     connectWith,

@@ -114,7 +114,9 @@ describe('config: many credentials in one run', () => {
     for (const name of [...slice(0), ...slice(1)])
       expect([name, accepted(emu, repo(name))]).toEqual([name, true]);
     for (const name of slice(2)) {
-      const id = emu.github.variable({ ...repo(name), name: 'CF_ACCESS_CLIENT_ID' })?.value ?? '';
+      const id =
+        emu.github.variable({ kind: 'repo', owner: 'octo-org', repo: name, name: 'CF_ACCESS_CLIENT_ID' })
+          ?.value ?? '';
       expect(emu.cloudflare.authenticates(id, secretAt(emu, repo(name)) ?? '')).toBe(true);
     }
     const apiValues = slice(3).map((name) => secretAt(emu, repo(name), 'CLOUDFLARE_API_TOKEN'));

@@ -23,7 +23,7 @@ function entrySource(file: ConfigFile, section: ConfigSection): InputSource {
   const credential = (): string =>
     section.values.get('credential')?.value ??
     file.defaults.values.get('credential')?.value ??
-    (STEP_INPUTS.get('credential') || (INPUTS.credential.default as string));
+    (STEP_INPUTS.get('credential') || INPUTS.credential.default);
   return {
     get(name: InputName): string {
       const own = section.values.get(name);

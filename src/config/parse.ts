@@ -41,7 +41,7 @@ function parseValue(path: string, lines: LineCounter, key: string, node: unknown
       throw configError(path, line, `${name} has no value`, 'Give it a value, or remove the key.');
     }
     // Numbers keep their spelling (an id of digits only, 1.50 days): the settings parse the text.
-    return typeof node.value === 'number' && node.source !== undefined ? node.source : String(node.value);
+    return typeof node.value === 'number' && node.source !== undefined ? node.source : scalarText(node.value);
   }
   if (isSeq(node)) {
     return node.items
@@ -54,7 +54,7 @@ function parseValue(path: string, lines: LineCounter, key: string, node: unknown
             'List one value a line.'
           );
         }
-        return String(item.value);
+        return scalarText(item.value);
       })
       .join('\n');
   }
@@ -65,6 +65,13 @@ function parseValue(path: string, lines: LineCounter, key: string, node: unknown
     `${name} is a mapping`,
     `Give a string, a number, a boolean or a list; only ${MAPPING_KEY} takes a mapping.`
   );
+}
+
+/** A scalar's text: strings as they are, numbers and booleans as YAML wrote them. */
+function scalarText(value: unknown): string {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : JSON.stringify(value);
 }
 
 function lineOf(lines: LineCounter, node: unknown): number | undefined {
@@ -83,8 +90,8 @@ function parseSection(path: string, lines: LineCounter, node: unknown, where: st
     );
   }
   const values = new Map<string, ConfigValue>();
-  for (const pair of node.items as Pair<unknown, unknown>[]) {
-    const key = isScalar(pair.key) ? String(pair.key.value) : undefined;
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? scalarText(pair.key.value) : undefined;
     const keyLine = lineOf(lines, pair.key) ?? line;
     if (key === undefined) {
       throw configError(
