@@ -19,7 +19,7 @@ export const ACCESS_PERMISSION = 'Access: Apps and Policies Write';
 /** A PUT replaces the whole object, so a repeat is harmless; one retry, not the reads' three. */
 const WRITE_OPTIONS = { maxRetries: 1 } as const;
 /** Read-only fields of a policy: sent back they would be ignored at best. */
-const SERVER_FIELDS = new Set(['id', 'created_at', 'updated_at', 'app_count', 'reusable']);
+const SERVER_FIELDS = new Set(['id', 'uid', 'created_at', 'updated_at', 'app_count', 'reusable']);
 
 /** The body of a PUT: the policy as read, without the fields only the server sets. */
 export function putBody(policy: PolicyObject): Record<string, unknown> {
