@@ -7,6 +7,8 @@ const DAY_MS = 86_400_000;
 export interface InactivityInput {
   readonly setting: InactivityReading;
   readonly token: TokenState | undefined;
+  /** The name the token has or will get. */
+  readonly tokenName: string | undefined;
   /** How many access-policy-id lines the run keeps the token in. */
   readonly policies: number;
   readonly maxIdleDays: number | undefined;
@@ -34,7 +36,7 @@ export function inactivityNotes(input: InactivityInput): string[] {
 /** Annotations: the inactivity policy would act on the token, or it has not been used for too long. */
 export function warnInactivity(input: InactivityInput): void {
   const { setting, token, maxIdleDays, now } = input;
-  const name = token ? `'${token.name}' (${token.id})` : 'the new token';
+  const name = token ? `'${token.name}' (${token.id})` : `'${input.tokenName ?? ''}'`;
   if (setting && setting !== 'unreadable' && setting.enabled && input.policies === 0) {
     core.warning(
       `The account's inactivity policy will ${setting.action} service token ${name} after ${setting.thresholdDays} days without use, because no Access policy the action manages references it.`

@@ -31,7 +31,14 @@ async function observeWith(
     AccessMembership.observe(accessPolicies, ports.accessPolicies, token?.id, record.access),
     ports.readInactivity ? ports.readInactivity() : Promise.resolve(undefined)
   ]);
-  const input = { setting, token, policies: accessPolicies.length, maxIdleDays, now: ports.now() };
+  const input = {
+    setting,
+    token,
+    tokenName: settings.tokenName,
+    policies: accessPolicies.length,
+    maxIdleDays,
+    now: ports.now()
+  };
   record.access.notes.push(...inactivityNotes(input));
   warnInactivity(input);
   return membership;
