@@ -63,7 +63,12 @@ const CONTRACT_FILES: Record<Api, string> = {
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_CONTRACTS_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'contracts');
 /** The project's own subset for the Access policy and organization operations, which ../shared lacks. */
-export const ACCESS_CONTRACT = resolve(PROJECT_ROOT, 'emulator', 'contracts', 'cloudflare-access.openapi.json');
+export const ACCESS_CONTRACT = resolve(
+  PROJECT_ROOT,
+  'emulator',
+  'contracts',
+  'cloudflare-access.openapi.json'
+);
 export const SKIPPED_NOTICE = 'contract checks skipped: ../shared/contracts not found';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
