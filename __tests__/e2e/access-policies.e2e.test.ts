@@ -25,7 +25,8 @@ function world(): Fixture {
       apiTokens: [
         ...(cloudflare.apiTokens ?? []),
         { value: 'cf-access-token', permissions: ['access:service_tokens:write', 'access:apps:write'] },
-        { value: 'cf-apps-read', permissions: ['access:service_tokens:write', 'access:apps:read'] }
+        { value: 'cf-apps-read', permissions: ['access:service_tokens:write', 'access:apps:read'] },
+        { value: 'cf-admin', permissions: ['user:api_tokens:write'] }
       ],
       accessPolicies: [
         {
@@ -216,6 +217,8 @@ describe(`Access policy membership (${process.env['EMULATOR_PROFILE'] ?? 'rich'}
     const stored = e.cloudflare.access.policy(POLICY);
     if (!stored || !token) throw new Error('no policy or token');
     stored.fields['include'] = [OTHER_TOKEN];
+    const admitted = () => e.cloudflare.admit(token.clientId, secretAt(e, WEB) ?? '');
+    expect(admitted()).toBe(false);
     // Someone edits the policy right after the action's first read of it.
     e.cloudflare.access.editAfterRead(POLICY, 1, (fields) => {
       fields['include'] = [...(fields['include'] as unknown[]), EMAIL];
@@ -234,6 +237,7 @@ describe(`Access policy membership (${process.env['EMULATOR_PROFILE'] ?? 'rich'}
       e.requests().filter((r) => r.path.includes('/access/service_tokens') && r.method !== 'GET')
     ).toEqual([]);
     expect(e.cloudflare.tokens()[0]?.clientSecret).toBe(token.clientSecret);
+    expect(admitted()).toBe(true);
   });
 
   it('warns when the inactivity policy would disable a token no managed policy references', async () => {
@@ -254,5 +258,29 @@ describe(`Access policy membership (${process.env['EMULATOR_PROFILE'] ?? 'rich'}
     expect(result.exitCode).toBe(0);
     expect(result.stdout).not.toContain('inactivity policy will');
     expect(result.summary).toContain('Inactivity policy: not checked');
+  });
+
+  it("shows an API token's last use (last_used_on) and warns past max-idle-days", async () => {
+    const e = await start();
+    const dns = e.cloudflare.seedApiToken({ name: 'dns', permissions: ['access:service_tokens:read'] });
+    // Used 40 days ago, on the emulator's clock.
+    e.clock.advance(-40 * 86_400_000);
+    await fetch(`${e.cloudflareApiUrl}/accounts/${ACCOUNT}/access/service_tokens`, {
+      headers: { authorization: `Bearer ${dns.value}` }
+    });
+    e.clock.advance(40 * 86_400_000);
+    const result = await run(e, {
+      credential: 'api-token',
+      'cloudflare-api-token': 'cf-admin',
+      'account-id': '',
+      'token-name': 'dns',
+      mode: 'check',
+      'max-idle-days': '30'
+    });
+    expect(result.exitCode).toBe(0);
+    expect(result.stdout).toMatch(
+      /::warning::API token 'dns' \(\w+\) was last used at .*, more than max-idle-days \(30\) ago\./
+    );
+    expect(result.summary).toMatch(/Last used: \d{4}-/);
   });
 });

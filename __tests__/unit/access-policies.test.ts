@@ -126,7 +126,7 @@ describe('access-policy-id and max-idle-days', () => {
     const settings = readSettings({});
     if (settings.credential !== 'access-service-token') throw new Error('not a service token run');
     expect(settings.serviceToken.accessPolicies).toHaveLength(1);
-    expect(settings.serviceToken.maxIdleDays).toBe(30);
+    expect(settings.maxIdleDays).toBe(30);
     setInputs(validInputs({ 'account-id': '', 'zone-id': ZONE_ID, 'access-policy-id': 'bad' }));
     expect(() => readSettings({})).toThrow(/access-policy-id/);
     setInputs(validInputs({ credential: 'api-token', 'access-policy-id': POLICY }));
@@ -241,7 +241,7 @@ describe('inactivity notes (pure)', () => {
       })[0]
     ).toMatch(/this token is kept in 2 policy/);
     expect(inactivityNotes({ ...input, setting: 'unreadable', token: undefined })).toEqual([
-      'Inactivity policy: not checked (cloudflare-api-token may not read the Access organization).'
+      'Inactivity policy: not checked (the Access organization could not be read; that needs Access: Organizations, Identity Providers, and Groups Read).'
     ]);
     expect(inactivityNotes({ ...input, setting: undefined, token: { ...token, hints: {} } })).toEqual([
       'Last used: not reported by Cloudflare.'

@@ -1,6 +1,8 @@
 import type { ServiceTokenScope } from '../settings/settings.js';
 import type { CloudflareClient } from './client.js';
-import { statusOf, toCloudflareError } from './errors.js';
+import * as core from '@actions/core';
+import { errorMessage } from '../errors.js';
+import { statusOf } from './errors.js';
 
 /** The account's enforcement for service tokens no policy references and nobody used for a while. */
 export interface InactivitySetting {
@@ -9,7 +11,7 @@ export interface InactivitySetting {
   readonly thresholdDays: number;
 }
 
-/** undefined: not configured; 'unreadable': the caller may not read the organization (or there is no Zero Trust organization): skipped. */
+/** undefined: not configured; 'unreadable': the organization could not be read (no permission, none, or an error): skipped. */
 export type InactivityReading = InactivitySetting | 'unreadable' | undefined;
 
 /** Reads service_token_inactivity from the Access organization of the account or zone. */
@@ -28,13 +30,10 @@ export async function readInactivity(
       thresholdDays: setting.inactivity_threshold_days
     };
   } catch (error) {
-    const status = statusOf(error);
-    if (status === 403 || status === 404) return 'unreadable';
-    throw toCloudflareError(
-      error,
-      `read the Access organization of ${scope.kind} ${scope.id}`,
-      `${scope.kind} ${scope.id}`,
-      'Access: Organizations, Identity Providers, and Groups Read'
+    // Only informational: no rotation fails because the organization could not be read.
+    core.info(
+      `Access organization of ${scope.kind} ${scope.id} not read (${statusOf(error) ?? errorMessage(error)}): the inactivity check is skipped.`
     );
+    return 'unreadable';
   }
 }

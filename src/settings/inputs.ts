@@ -27,7 +27,7 @@ export const INPUTS = {
   'revoke-previous': { default: 'false', only: 'access-service-token' },
   'verify-url': {},
   'access-policy-id': { only: 'access-service-token' },
-  'max-idle-days': { only: 'access-service-token' },
+  'max-idle-days': {},
   'github-token': {},
   targets: {},
   'client-id-secret-name': { default: 'CF_ACCESS_CLIENT_ID', only: 'access-service-token' },

@@ -5,11 +5,7 @@ import { parseSecretName } from '../../settings/secret-name.js';
 import { readMode } from '../../settings/choices.js';
 import type { CommonSettings, Mode, ServiceTokenScope } from '../../settings/settings.js';
 import { cloudflareId, parseUrl } from '../../settings/values.js';
-import {
-  parseAccessPolicies,
-  parseMaxIdleDays,
-  type AccessPolicyRef
-} from '../../settings/access-policies.js';
+import { parseAccessPolicies, type AccessPolicyRef } from '../../settings/access-policies.js';
 
 /** The inputs only a service token run uses. */
 export interface ServiceTokenSettings {
@@ -26,8 +22,6 @@ export interface ServiceTokenSettings {
   readonly clientSecretSecretName: string;
   /** Access policies whose include must hold the token (access-policy-id). */
   readonly accessPolicies?: readonly AccessPolicyRef[];
-  /** Warn when the token was last used longer ago than this; undefined: no warning. */
-  readonly maxIdleDays?: number;
 }
 
 /** Everything a service token run uses. */
@@ -100,8 +94,7 @@ export function readServiceTokenSettings(common: () => CommonSettings): ServiceT
       verifyUrl: verifyUrl ? parseUrl('verify-url', verifyUrl) : undefined,
       ...parseSecretNames(),
       clientIdAsVariable: boolean('client-id-as-variable'),
-      accessPolicies: parseAccessPolicies(input('access-policy-id'), scope),
-      maxIdleDays: parseMaxIdleDays(input('max-idle-days'))
+      accessPolicies: parseAccessPolicies(input('access-policy-id'), scope)
     }
   };
 }

@@ -1,8 +1,7 @@
 import * as core from '@actions/core';
 import type { InactivityReading } from '../../../cloudflare/access-organization.js';
+import { lastUseFact, warnIfIdle } from '../../../report/last-use.js';
 import type { TokenState } from '../model.js';
-
-const DAY_MS = 86_400_000;
 
 export interface InactivityInput {
   readonly setting: InactivityReading;
@@ -20,7 +19,9 @@ export function inactivityNotes(input: InactivityInput): string[] {
   const { setting, token, policies } = input;
   const notes: string[] = [];
   if (setting === 'unreadable') {
-    notes.push('Inactivity policy: not checked (cloudflare-api-token may not read the Access organization).');
+    notes.push(
+      'Inactivity policy: not checked (the Access organization could not be read; that needs Access: Organizations, Identity Providers, and Groups Read).'
+    );
   } else if (setting?.enabled) {
     notes.push(
       `Inactivity policy: ${setting.action} service tokens no policy references after ${setting.thresholdDays} days without use; ${policies ? `this token is kept in ${policies} policy(ies)` : 'no policy this action manages references this token'}.`
@@ -28,8 +29,7 @@ export function inactivityNotes(input: InactivityInput): string[] {
   } else if (setting) {
     notes.push('Inactivity policy: off.');
   }
-  const lastSeen = token?.hints.lastSeenAt;
-  if (token) notes.push(`Last used: ${lastSeen ? lastSeen.toISOString() : 'not reported by Cloudflare'}.`);
+  if (token) notes.push(lastUseFact(token.hints.lastSeenAt));
   return notes;
 }
 
@@ -42,10 +42,5 @@ export function warnInactivity(input: InactivityInput): void {
       `The account's inactivity policy will ${setting.action} service token ${name} after ${setting.thresholdDays} days without use, because no Access policy the action manages references it.`
     );
   }
-  const lastSeen = token?.hints.lastSeenAt;
-  if (lastSeen && maxIdleDays !== undefined && now.getTime() - lastSeen.getTime() > maxIdleDays * DAY_MS) {
-    core.warning(
-      `Service token ${name} was last used at ${lastSeen.toISOString()}, more than max-idle-days (${maxIdleDays}) ago.`
-    );
-  }
+  warnIfIdle(`Service token ${name}`, token?.hints.lastSeenAt, maxIdleDays, now);
 }

@@ -25,7 +25,8 @@ async function observeWith(
   token: TokenState | undefined,
   record: ServiceTokenRecord
 ): Promise<AccessMembership> {
-  const { accessPolicies = [], maxIdleDays } = settings.serviceToken;
+  const { accessPolicies = [] } = settings.serviceToken;
+  const { maxIdleDays } = settings;
   record.access = { policies: [], notes: [] };
   const [membership, setting] = await Promise.all([
     AccessMembership.observe(accessPolicies, ports.accessPolicies, token?.id, record.access),
