@@ -192,6 +192,7 @@ describe(`Access policy membership (${process.env['EMULATOR_PROFILE'] ?? 'rich'}
     const result = await run(e, { 'cloudflare-api-token': 'cf-access-token', ...overrides });
     expect(result.exitCode).toBe(1);
     expect(result.stdout).toMatch(message);
+    expect(policies(result.outputs)).toEqual([{ id: overrides['access-policy-id'], status: 'failed' }]);
     expect(changes(e)).toEqual([]);
     expect(e.cloudflare.tokens()).toEqual([]);
     expect(include(e, POLICY)).toEqual([OTHER_TOKEN]);

@@ -48,21 +48,22 @@ export class AccessMembership {
     const membership = new AccessMembership(refs, store, record);
     if (!refs.length) return membership;
     if (!store) throw new Error('access-policy-id is set, but the run has no Access policy adapter.');
-    const policies = await Promise.all(refs.map((ref) => store.read(ref)));
+    // Every policy is read, so that the report gives each its status even when one fails.
+    const reads = await Promise.allSettled(refs.map((ref) => store.read(ref)));
+    const failures: unknown[] = [];
     refs.forEach((ref, index) => {
-      const policy = policies[index] as PolicyObject;
-      const problem = decisionProblem(policy);
-      if (problem) {
+      const read = reads[index] as PromiseSettledResult<PolicyObject>;
+      const problem: unknown = read.status === 'rejected' ? read.reason : unusable(ref, read.value);
+      if (read.status === 'rejected' || problem !== undefined) {
         record.policies.push({ id: ref.label, status: 'failed' });
-        throw new AccessPolicyError(
-          `Access policy ${ref.label} ('${typeof policy['name'] === 'string' ? policy['name'] : ''}') cannot admit a service token: ${problem}. Nothing was changed.`,
-          'Make it a Service Auth policy (Action: Service Auth, decision non_identity), or name another policy in access-policy-id: under strict service token authentication only Service Auth policies admit service tokens.'
-        );
+        failures.push(problem);
+        return;
       }
-      membership.latest.set(ref.label, policy);
-      const present = tokenId !== undefined && includesToken(policy, tokenId);
+      membership.latest.set(ref.label, read.value);
+      const present = tokenId !== undefined && includesToken(read.value, tokenId);
       record.policies.push({ id: ref.label, status: present ? 'present' : 'would-add' });
     });
+    if (failures.length) throw failures[0];
     const missing = record.policies.filter((entry) => entry.status === 'would-add').length;
     core.info(
       `Access policies: ${refs.length} read, all Service Auth; ${missing ? `the token is missing from ${missing}` : 'each includes the token'}.`
@@ -82,7 +83,12 @@ export class AccessMembership {
     if (tokenId !== undefined) return this.ensure(tokenId);
     for (const ref of this.refs) {
       const store = this.store as AccessPolicyStore;
-      this.latest.set(ref.label, await store.write(ref, await store.read(ref)));
+      try {
+        this.latest.set(ref.label, await store.write(ref, await store.read(ref)));
+      } catch (error) {
+        this.entry(ref).status = 'failed';
+        throw error;
+      }
     }
     if (this.refs.length)
       core.info(`Access policies: cloudflare-api-token may edit all ${this.refs.length}.`);
@@ -126,4 +132,14 @@ export class AccessMembership {
       'Someone or something is editing the policy right now: re-run when the edits are done.'
     );
   }
+}
+
+/** The error for a policy that cannot admit a service token, or undefined when it can. */
+function unusable(ref: AccessPolicyRef, policy: PolicyObject): AccessPolicyError | undefined {
+  const problem = decisionProblem(policy);
+  if (!problem) return undefined;
+  return new AccessPolicyError(
+    `Access policy ${ref.label} ('${typeof policy['name'] === 'string' ? policy['name'] : ''}') cannot admit a service token: ${problem}. Nothing was changed.`,
+    'Make it a Service Auth policy (Action: Service Auth, decision non_identity), or name another policy in access-policy-id: under strict service token authentication only Service Auth policies admit service tokens.'
+  );
 }
