@@ -134,3 +134,8 @@ export function errorMessage(error: unknown): string {
 export class CleanupError extends RotatorError {
   readonly kind = 'cleanup';
 }
+
+/** An Access policy the token must belong to is missing, unreadable, not editable, or not a Service Auth policy. */
+export class AccessPolicyError extends RotatorError {
+  readonly kind = 'access-policy';
+}

@@ -28,6 +28,8 @@ export const CONFIG_KEY_ROLES: Readonly<Record<string, ConfigKeyRole>> = {
   'previous-secret-grace': 'default',
   'revoke-previous': 'default',
   'verify-url': 'entry',
+  'access-policy-id': 'default',
+  'max-idle-days': 'default',
   'github-token': 'step',
   targets: 'entry',
   'client-id-secret-name': 'entry',

@@ -1,5 +1,5 @@
 import { ConfigError } from '../errors.js';
-import { INPUTS, STEP_INPUTS, type InputName } from '../settings/inputs.js';
+import { INPUTS, STEP_INPUTS, type InputName, type InputSpec } from '../settings/inputs.js';
 import { CONFIG_KEY_ROLES } from './keys.js';
 import type { ConfigFile, ConfigSection } from './parse.js';
 import { tokenLike } from './token-values.js';
@@ -51,7 +51,7 @@ export function checkFileKeys(file: ConfigFile, known: readonly string[]): void 
 /** A value on the step that the runner did not fill in from action.yml's default. */
 function setOnStep(name: InputName): boolean {
   const value = STEP_INPUTS.get(name);
-  const spec: { default?: string } = INPUTS[name];
+  const spec: InputSpec = INPUTS[name];
   return value !== '' && value.toLowerCase() !== (spec.default ?? '').toLowerCase();
 }
 
