@@ -263,3 +263,81 @@ describe('config: a bad file changes nothing', () => {
     }
   );
 });
+
+describe('config: an entry manages cloudflare-api-token itself', () => {
+  beforeEach(async () => {
+    emu = await startEmulator({ fixture: fixture(), contractCheck: 'strict' });
+  });
+
+  /** 'deploy' runs the step, may write user API tokens and service tokens, expires in 5 days; app-01 holds it. */
+  function seedDeploy(): { id: string; value: string } {
+    const seeded = emu.cloudflare.seedApiToken({
+      name: 'deploy',
+      permissions: ['user:api_tokens:write', 'access:service_tokens:write'],
+      issuedOn: new Date(Date.now() - 100 * 86_400_000).toISOString(),
+      // Due: mode auto renews it, and creates the service token.
+      expiresOn: new Date(Date.now() + 5 * 86_400_000).toISOString()
+    });
+    emu.github.seedSecret({ ...repo('app-01'), name: 'CLOUDFLARE_API_TOKEN', value: seeded.value });
+    return seeded;
+  }
+  const selfFirst = (strategy: string) => `credentials:
+  - token-name: deploy
+    credential: api-token
+    strategy: ${strategy}
+    targets: [octo-org/app-01]
+  - token-name: web-deploy
+    account-id: ${ACCOUNT}
+    targets: [octo-org/app-02]
+`;
+
+  it.each([
+    ['replace', 'replaced'],
+    ['roll', 'rolled']
+  ])(
+    'strategy %s: it runs last, so the service token entry still works',
+    async (strategy, outcome) => {
+      const deploy = seedDeploy();
+      const result = await runConfig(
+        selfFirst(strategy),
+        { 'cloudflare-api-token': deploy.value },
+        { ROTATOR_WRITE_INTERVAL_MS: '0' }
+      );
+      expect(errors(result.stdout)).toEqual([]);
+      expect(result.exitCode).toBe(0);
+      // The report keeps the file's order.
+      expect(results(result.outputs).map((entry) => [entry.entry, entry.result])).toEqual([
+        ['credentials[0]', outcome],
+        ['credentials[1]', 'created']
+      ]);
+      const note = `credentials[0] (deploy) manages cloudflare-api-token (API token ${deploy.id}): it runs after the other entries`;
+      expect(result.stdout).toContain(note);
+      expect(result.summary).toContain(note);
+      expect(result.stdout.indexOf('── credentials[1] of 2')).toBeLessThan(
+        result.stdout.indexOf('── credentials[0] of 2')
+      );
+      expect(accepted(emu, repo('app-02'))).toBe(true);
+      expect(emu.cloudflare.apiTokenAuthenticates(deploy.value)).toBe(false);
+      expect(
+        emu.cloudflare.apiTokenAuthenticates(secretAt(emu, repo('app-01'), 'CLOUDFLARE_API_TOKEN') ?? '')
+      ).toBe(true);
+    },
+    60_000
+  );
+
+  it('two entries for it are refused before any change', async () => {
+    const deploy = seedDeploy();
+    const text = `${selfFirst('replace')}  - token-id: ${deploy.id}
+    credential: api-token
+    strategy: roll
+    api-token-secret-name: DEPLOY_TOKEN
+    targets: [octo-org/app-03]
+`;
+    const result = await runConfig(text, { 'cloudflare-api-token': deploy.value, mode: 'rotate' });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result.stdout)).toEqual([
+      `::error::Config entries credentials[0] and credentials[2] both manage cloudflare-api-token (API token ${deploy.id}). Keep one entry for the token the action runs with (its token-name or token-id), or run the step with another cloudflare-api-token.`
+    ]);
+    expect(mutations(emu)).toEqual([]);
+  }, 60_000);
+});

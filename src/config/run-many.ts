@@ -1,10 +1,13 @@
 import * as core from '@actions/core';
 import { EntriesFailedError, errorMessage } from '../errors.js';
 import { failedTargets, resultsOutput, writeManySummary, type EntryReport } from '../report/many-summary.js';
+import { CloudflareApiTokens } from '../cloudflare/api-tokens.js';
+import { checkRunningToken } from '../cloudflare/running-token.js';
 import { createRunClients, type RunClients } from '../run-clients.js';
 import { credentialRun } from '../wiring.js';
 import type { ConfigEntry } from './entries.js';
 import { readConfig } from './read-config.js';
+import { orderEntries, runsLastNote, type EntryOrder, type RunningTokenPorts } from './running-entry.js';
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(errorMessage(error)));
 
@@ -43,22 +46,45 @@ function failureOf(reports: readonly EntryReport[]): EntriesFailedError | undefi
   );
 }
 
+/** cloudflare-api-token through the run's shared client. */
+function runningTokenPorts(clients: RunClients, apiToken: string): RunningTokenPorts {
+  return {
+    verify: (scope) => checkRunningToken(clients.cloudflare, scope),
+    nameOf: async (owner, id) => {
+      const store = new CloudflareApiTokens(
+        (value) => clients.connect(value),
+        apiToken,
+        owner.kind === 'user' ? owner : { kind: 'account', accountId: owner.id }
+      );
+      return (await store.get(id)).name;
+    }
+  };
+}
+
 /** A run of every credential in the file: one GitHub client and write pacer, one Cloudflare client, one report. */
 export async function runMany(path: string): Promise<void> {
   let entries: ConfigEntry[];
+  let order: EntryOrder;
+  let shared: RunClients;
   try {
     entries = readConfig(path);
+    const { settings } = entries[0] as ConfigEntry;
+    shared = createRunClients(settings);
+    order = await orderEntries(entries, runningTokenPorts(shared, settings.cloudflareApiToken));
   } catch (error) {
     core.setFailed(asError(error).message);
     return;
   }
-  const first = entries[0] as ConfigEntry;
-  const clients = createRunClients(first.settings);
-  const reports: EntryReport[] = [];
-  for (const entry of entries) reports.push(await runEntry(entry, clients, entries.length));
+  const note = runsLastNote(order);
+  if (note) core.info(note);
+  const byEntry = new Map<ConfigEntry, EntryReport>();
+  for (const entry of order.entries) byEntry.set(entry, await runEntry(entry, shared, entries.length));
+  // The report keeps the file's order.
+  const reports = entries.map((entry) => byEntry.get(entry) as EntryReport);
+  const { dryRun } = (entries[0] as ConfigEntry).settings;
   try {
     core.setOutput('results', resultsOutput(reports));
-    await writeManySummary(reports, first.settings.dryRun);
+    await writeManySummary(reports, dryRun, note);
   } catch (error) {
     core.warning(`Could not write the report: ${errorMessage(error)}`);
   }

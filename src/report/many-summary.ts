@@ -59,9 +59,14 @@ function overviewRow(entry: EntryReport): string[] {
 }
 
 /** The job summary of a `config` run: one overview table, then each entry's section as a single run has it. */
-export async function writeManySummary(entries: readonly EntryReport[], dryRun: boolean): Promise<void> {
+export async function writeManySummary(
+  entries: readonly EntryReport[],
+  dryRun: boolean,
+  note?: string
+): Promise<void> {
   core.summary.addHeading('Cloudflare Token Rotator', 2);
   if (dryRun) core.summary.addRaw('<p>Dry run: nothing was changed.</p>');
+  if (note) core.summary.addRaw(`<p>${escapeHtml(note)}</p>`);
   core.summary.addTable([
     ['Entry', 'Credential', 'Result', 'Expires', 'Targets'].map((data) => ({ data, header: true })),
     ...entries.map(overviewRow)
