@@ -1,6 +1,8 @@
 // `npm start`: a full rotation without any account. Starts the local emulator of Cloudflare and GitHub with
 // the demo fixture, runs the built action (dist/index.js) against it the way the runner does, prints the job
-// summary, and shows that every target now holds a secret that the emulated Access application accepts.
+// summary, and shows that every target now holds a secret that the emulated Access application accepts: the
+// application admits a service token only through its reusable Service Auth policy, which the action adds the
+// new token to (access-policy-id), so no dashboard step is needed.
 // Then the same for a Cloudflare API token: created from a policy, then replaced without a gap.
 
 import { existsSync } from 'node:fs';
@@ -12,6 +14,8 @@ import { summaryAsText } from './summary-text.ts';
 
 const FIXTURE = join(dirname(fileURLToPath(import.meta.url)), '..', 'emulator', 'fixtures', 'demo.json');
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
+/** The reusable Service Auth policy of the fixture's Access application ('Demo service auth'). */
+const ACCESS_POLICY = '4f2a6c1e-9b3d-4e8a-a1c7-2d5e8f0b3a91';
 const TARGETS = [
   { line: 'octo-org/web', ref: { kind: 'repo', owner: 'octo-org', repo: 'web' } },
   {
@@ -27,6 +31,7 @@ function inputs(emulator: Emulator, mode: string): Record<string, string> {
     'github-token': 'gh-demo-token',
     'account-id': ACCOUNT,
     'token-name': 'demo-service',
+    'access-policy-id': ACCESS_POLICY,
     mode,
     targets: TARGETS.map((target) => target.line).join('\n'),
     'cloudflare-api-url': emulator.cloudflareApiUrl,
@@ -52,6 +57,7 @@ function apiTokenInputs(emulator: Emulator, mode: string): Record<string, string
     'cloudflare-api-token': 'cf-demo-admin-token',
     'account-id': '',
     'token-name': 'demo-deploy',
+    'access-policy-id': '',
     'api-token-policy': API_TOKEN_POLICY
   };
 }
@@ -126,6 +132,17 @@ async function checkTargets(emulator: Emulator, clientId: string): Promise<boole
   return allAccepted;
 }
 
+/** Whether the Service Auth policy names the token, as the emulated Cloudflare holds it now. */
+function checkPolicy(emulator: Emulator, tokenId: string): boolean {
+  const policy = emulator.cloudflare.access.policy(ACCESS_POLICY);
+  const include = (policy?.fields['include'] ?? []) as Array<{ service_token?: { token_id?: string } }>;
+  const member = include.some((rule) => rule.service_token?.token_id === tokenId);
+  console.log(
+    `  ${member ? '✔' : '✘'} Access policy '${String(policy?.fields['name'])}' includes service token ${tokenId} (${include.length} rule(s), the earlier one kept): no dashboard step.`
+  );
+  return member && include.length === 2;
+}
+
 async function main(): Promise<number> {
   if (!existsSync(DIST_ENTRY)) {
     console.error('dist/index.js is missing: run `npm run build` first.');
@@ -141,9 +158,11 @@ async function main(): Promise<number> {
 
     const created = await runDist({ inputs: inputs(emulator, 'auto'), env });
     show('First run (mode auto): the token does not exist yet', created);
-    console.log('Each target, asked at the emulated Access application:');
+    console.log('The Access application admits service tokens only through its Service Auth policy:');
     const createdOk =
-      created.exitCode === 0 && (await checkTargets(emulator, created.outputs['client-id'] ?? ''));
+      created.exitCode === 0 &&
+      checkPolicy(emulator, created.outputs['token-id'] ?? '') &&
+      (await checkTargets(emulator, created.outputs['client-id'] ?? ''));
 
     const again = await runDist({ inputs: inputs(emulator, 'auto'), env });
     show('Second run (mode auto): nothing to do', again);

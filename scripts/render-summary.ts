@@ -29,6 +29,8 @@ function inputs(emulator: Emulator, extra: Record<string, string>): Record<strin
     'github-token': 'gh-demo-token',
     'account-id': ACCOUNT,
     'token-name': 'demo-service',
+    // The fixture's Access application admits a service token only through this reusable policy.
+    'access-policy-id': '4f2a6c1e-9b3d-4e8a-a1c7-2d5e8f0b3a91',
     targets: TARGETS.join('\n'),
     'cloudflare-api-url': emulator.cloudflareApiUrl,
     'github-api-url': emulator.githubApiUrl,
