@@ -19,6 +19,7 @@ import {
 } from './bench/report.ts';
 import { progress, type ScenarioResult } from './bench/result.ts';
 import { serviceTokenRuns } from './bench/service-token-runs.ts';
+import { startBench } from './bench/start.ts';
 import { seconds } from './bench/table.ts';
 import { DIST_ENTRY } from './run-dist.ts';
 
@@ -28,6 +29,7 @@ async function main(): Promise<number> {
     console.error('dist/index.js is missing: run `npm run build` first.');
     return 1;
   }
+  if (options.start !== undefined) return startBench(options.start);
   const started = performance.now();
   const bundleBytes = statSync(DIST_ENTRY).size;
   const results: ScenarioResult[] = [];

@@ -1,9 +1,11 @@
 import * as core from '@actions/core';
-import { readSettings } from './credentials/settings.js';
+import { loadSettings } from './credentials/settings-start.js';
 import { errorMessage } from './errors.js';
 import { setOutputs } from './report/outputs.js';
 import { writeSummary } from './report/summary.js';
-import { credentialRun, type CredentialRun } from './wiring.js';
+import { loadChunk } from './runtime/chunks.js';
+import { honourProxyVariables } from './runtime/proxy.js';
+import type { CredentialRun } from './wiring.js';
 
 /** The outputs and the job summary, written after a failure too; a failure to write them is only a warning. */
 async function report(
@@ -26,9 +28,12 @@ export async function run(): Promise<void> {
   let exposeSecret = false;
   let failure: Error | undefined;
   try {
-    const settings = readSettings();
+    const settings = await loadSettings();
     exposeSecret = settings.exposeSecret;
-    credential = credentialRun(settings);
+    await honourProxyVariables();
+    // The rotation (Cloudflare SDK, Octokit) is a chunk of its own: a run that fails on its inputs never loads it.
+    const { credentialRun } = await loadChunk('the rotation', () => import('./wiring.js'));
+    credential = await credentialRun(settings);
     await credential.run();
   } catch (error) {
     failure = error instanceof Error ? error : new Error(errorMessage(error));

@@ -1,12 +1,6 @@
-import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
 import { createCloudflareClient } from './cloudflare/client.js';
 import { checkRunningToken } from './cloudflare/running-token.js';
 import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
-import type { ApiTokenPorts } from './credentials/api-token/ports.js';
-import { newApiTokenRecord } from './credentials/api-token/record.js';
-import { apiTokenReport } from './credentials/api-token/report.js';
-import { runApiToken } from './credentials/api-token/run.js';
-import type { ApiTokenRunSettings } from './credentials/api-token/settings.js';
 import type { ServiceTokenPorts } from './credentials/service-token/ports.js';
 import { newServiceTokenRecord } from './credentials/service-token/record.js';
 import { serviceTokenReport } from './credentials/service-token/report.js';
@@ -14,7 +8,7 @@ import { runServiceToken } from './credentials/service-token/run.js';
 import type { ServiceTokenRunSettings } from './credentials/service-token/settings.js';
 import { requestVerifyUrl } from './credentials/service-token/verify-url.js';
 import type { Settings } from './credentials/settings.js';
-import { sealSecret } from './crypto/seal.js';
+import { loadSodium, sealSecret } from './crypto/seal.js';
 import { createOctokit, type GitHubClient } from './github/octokit.js';
 import {
   createRecordVariable,
@@ -22,10 +16,12 @@ import {
   recordVariableName,
   type RecordVariable
 } from './github/record-variable.js';
+import { repositoryReads } from './github/repository-reads.js';
 import { createSecretTarget } from './github/secret-targets.js';
 import type { CredentialReport } from './report/credential-report.js';
 import type { Clock } from './run/retry.js';
 import type { CommonSettings } from './settings/settings.js';
+import { loadChunk } from './runtime/chunks.js';
 import type { TargetPorts } from './targets/ports.js';
 
 /** A credential's run, wired to the real adapters, and what it tells the report afterwards. */
@@ -34,12 +30,12 @@ export interface CredentialRun {
   report(): CredentialReport;
 }
 
-const clock: Clock = {
+export const clock: Clock = {
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 };
 
-function github(settings: CommonSettings): GitHubClient {
+export function github(settings: CommonSettings): GitHubClient {
   return createOctokit({
     token: settings.githubToken,
     baseUrl: settings.githubApiUrl,
@@ -48,15 +44,16 @@ function github(settings: CommonSettings): GitHubClient {
 }
 
 /** The ports both credentials share: GitHub through Octokit, libsodium. */
-function targetPorts(settings: CommonSettings, octokit: GitHubClient = github(settings)): TargetPorts {
+export function targetPorts(settings: CommonSettings, octokit: GitHubClient = github(settings)): TargetPorts {
   return {
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
-    isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
-    seal: sealSecret
+    isArchived: async (owner, repo) => (await repositoryReads(octokit).facts(owner, repo)).archived,
+    seal: sealSecret,
+    loadSeal: loadSodium
   };
 }
 
-function connect(settings: CommonSettings) {
+export function connect(settings: CommonSettings) {
   return (apiToken: string) =>
     createCloudflareClient({
       apiToken,
@@ -96,27 +93,9 @@ function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
   };
 }
 
-/** An API token, owned by the account in account-id or by the user. */
-function apiTokenRun(settings: ApiTokenRunSettings): CredentialRun {
-  const connectWith = connect(settings);
-  const scope = settings.scope;
-  const apiTokens = new CloudflareApiTokens(
-    connectWith,
-    settings.cloudflareApiToken,
-    scope.kind === 'account' ? { kind: 'account', accountId: scope.id } : { kind: 'user' }
-  );
-  // Its own client: after a roll of the token that runs the action, the store moves to the new value.
-  const cloudflare = connectWith(settings.cloudflareApiToken);
-  const ports: ApiTokenPorts = {
-    ...targetPorts(settings),
-    ...clock,
-    checkApiToken: () => checkRunningToken(cloudflare, scope),
-    apiTokens
-  };
-  const record = newApiTokenRecord();
-  return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };
-}
-
-export function credentialRun(settings: Settings): CredentialRun {
-  return settings.credential === 'api-token' ? apiTokenRun(settings) : serviceTokenRun(settings);
+/** The credential's run; the API token part is a chunk of its own, loaded only for that credential. */
+export async function credentialRun(settings: Settings): Promise<CredentialRun> {
+  if (settings.credential !== 'api-token') return serviceTokenRun(settings);
+  const { apiTokenRun } = await loadChunk('the API token part', () => import('./wiring-api-token.js'));
+  return apiTokenRun(settings);
 }

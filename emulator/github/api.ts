@@ -1,4 +1,4 @@
-// The emulated GitHub REST API (mounted at /github) and the inspection/seeding methods tests use.
+// The emulated GitHub REST and GraphQL API (mounted at /github) and the inspection/seeding methods tests use.
 
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
@@ -8,6 +8,7 @@ import { Router } from '../router.ts';
 import { githubTime } from '../timestamps.ts';
 import { GitHubContext } from './context.ts';
 import { GitHubError, errorBody, notFound } from './errors.ts';
+import { addGraphqlRoutes } from './graphql.ts';
 import { PublicKeys } from './public-keys.ts';
 import { RateLimiter, realResetSeconds } from './rate-limit.ts';
 import type { RateLimitFixture } from './rate-limit.ts';
@@ -77,6 +78,7 @@ export class GitHubApi implements ApiModule {
     this.#addCoreRoutes();
     addSecretRoutes(this.#router, this.#ctx);
     addVariableRoutes(this.#router, this.#ctx);
+    addGraphqlRoutes(this.#router, this.#ctx);
     for (const seed of fixture.secrets ?? []) this.seedSecret(seed);
     for (const seed of fixture.variables ?? []) this.seedVariable(seed);
   }

@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from '../../emulator/server.ts';
 import { runDist, type DistRun } from '../run-dist.ts';
 import { probeEnv, type ProcessProbe } from './probe.ts';
 import { dnsWritePolicy } from '../dns-write-policy.ts';
+import { serializeRecord } from '../../src/credentials/service-token/rotation-record.ts';
 
 export const ACCOUNT = '0123456789abcdef0123456789abcdef';
 export const OWNER = 'bench-org';
@@ -97,7 +98,9 @@ export function seedLeftovers(world: World): void {
 
 /**
  * For (b): a token rotated a day ago whose rotation never reached any target: every target holds its client id
- * (written after the token was created, so current) and the previous secret (written before the rotation).
+ * (written after the token was created, so current) and the previous secret (written before the rotation), and
+ * the action's rotation record says so (state distributing), so the run rotates and writes every secret but
+ * no client id (beyond the write probe).
  */
 export function seedStale(world: World): void {
   const token = world.emu.cloudflare.seedToken({
@@ -106,6 +109,21 @@ export function seedStale(world: World): void {
     createdAt: iso(-300 * DAY),
     updatedAt: iso(-1 * DAY),
     expiresAt: iso(200 * DAY)
+  });
+  // The record that rotation left beside the first target: issued a day ago, still distributing.
+  world.emu.github.seedVariable({
+    ...ref(world.repos[0] ?? 'repo', `${CLIENT_SECRET}_ROTATION`),
+    value: serializeRecord({
+      tokenId: token.id,
+      tokenName: TOKEN_NAME,
+      scope: `account ${ACCOUNT}`,
+      state: 'distributing',
+      issuedAt: new Date(iso(-1 * DAY)),
+      clientIdSince: new Date(iso(-300 * DAY)),
+      rotations: 2,
+      clientSecretVersion: undefined,
+      previousValidUntil: undefined
+    })
   });
   for (const repo of world.repos) {
     world.emu.github.seedSecret({ ...ref(repo, CLIENT_ID), value: token.clientId, updatedAt: iso(-2 * DAY) });

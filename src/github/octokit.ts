@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
-import { getOctokit } from '@actions/github';
+import { Octokit } from '@octokit/core';
+import { paginateRest } from '@octokit/plugin-paginate-rest';
+import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 // The light build, which the throttling plugin itself uses: one copy of Bottleneck in the bundle, not two.
@@ -35,7 +37,7 @@ function originOf(url: string): string {
  * github-token goes only to github-api-url's origin. Octokit's paginate follows the `Link: rel="next"` URL as
  * given, so a misbehaving API or proxy could otherwise point it, token and all, at any host.
  */
-function sameOriginOnly(octokit: ReturnType<typeof getOctokit>, baseUrl: string): void {
+function sameOriginOnly(octokit: InstanceType<typeof GitHub>, baseUrl: string): void {
   const allowed = new URL(baseUrl).origin;
   octokit.hook.before('request', (options) => {
     const { url } = octokit.request.endpoint.parse(options);
@@ -46,6 +48,20 @@ function sameOriginOnly(octokit: ReturnType<typeof getOctokit>, baseUrl: string)
       'Check github-api-url and any proxy between the runner and GitHub: GitHub links only to its own API.'
     );
   });
+}
+
+/**
+ * The client @actions/github's getOctokit builds (Octokit core with REST methods and pagination), from the same
+ * packages at the versions it depends on, plus retry and throttling; built here rather than through getOctokit,
+ * whose module loads undici and sets up a proxy agent at import time (the proxy variables are honoured for all of
+ * the action's requests instead, see proxy.ts).
+ */
+const GitHub = Octokit.plugin(restEndpointMethods, paginateRest, retry, throttling);
+
+/** The user agent @actions/github sends: the runner's orchestration id, when there is one. */
+function userAgent(env: NodeJS.ProcessEnv): string | undefined {
+  const id = env['ACTIONS_ORCHESTRATION_ID']?.trim();
+  return id ? `actions_orchestration_id/${id.replace(/[^a-z0-9_.-]/gi, '_')}` : undefined;
 }
 
 export interface OctokitSettings {
@@ -74,31 +90,29 @@ export function createOctokit(settings: OctokitSettings) {
       );
       return again;
     };
-  const octokit = getOctokit(
-    settings.token,
-    {
-      baseUrl: settings.baseUrl,
-      log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
-      throttle: {
-        onRateLimit: onLimit('primary'),
-        onSecondaryRateLimit: onLimit('secondary'),
-        retryAfterBaseValue: settings.timing.retryBaseMs,
-        // A little over the interval: the limiter spaces its slots, and a request leaves a few ms after its slot.
-        write: new Bottleneck.Group({
-          maxConcurrent: 1,
-          minTime: settings.timing.writeIntervalMs && settings.timing.writeIntervalMs + WRITE_MARGIN_MS
-        })
-      },
-      retry: {
-        doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
-        retryAfterBaseValue: settings.timing.retryBaseMs
-      },
-      // Octokit has no request timeout of its own: a hung connection would hold the run until the job's limit.
-      request: { fetch: withTimeout(settings.timing.requestTimeoutMs) }
+  const agent = userAgent(process.env);
+  const octokit = new GitHub({
+    auth: `token ${settings.token}`,
+    ...(agent && { userAgent: agent }),
+    baseUrl: settings.baseUrl,
+    log: { debug: core.debug, info: core.debug, warn: core.warning, error: core.error },
+    throttle: {
+      onRateLimit: onLimit('primary'),
+      onSecondaryRateLimit: onLimit('secondary'),
+      retryAfterBaseValue: settings.timing.retryBaseMs,
+      // A little over the interval: the limiter spaces its slots, and a request leaves a few ms after its slot.
+      write: new Bottleneck.Group({
+        maxConcurrent: 1,
+        minTime: settings.timing.writeIntervalMs && settings.timing.writeIntervalMs + WRITE_MARGIN_MS
+      })
     },
-    retry,
-    throttling
-  );
+    retry: {
+      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
+      retryAfterBaseValue: settings.timing.retryBaseMs
+    },
+    // Octokit has no request timeout of its own: a hung connection would hold the run until the job's limit.
+    request: { fetch: withTimeout(settings.timing.requestTimeoutMs) }
+  });
   sameOriginOnly(octokit, settings.baseUrl);
   return octokit;
 }

@@ -1,10 +1,11 @@
 import type { OrganizationAccess, Visibility } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';
+import { repositoryReads } from './repository-reads.js';
 
 /** Repository ids by lower-case name, shared by the secrets of one target line. */
 export type RepositoryIdCache = Map<string, Promise<number>>;
 
-/** One read per repository, however many secrets of the line need its id. */
+/** One read per repository, however many secrets of the line need its id (batched: repository-reads.ts). */
 function repositoryId(
   octokit: GitHubClient,
   cache: RepositoryIdCache,
@@ -14,7 +15,9 @@ function repositoryId(
   const key = repo.toLowerCase();
   let id = cache.get(key);
   if (!id) {
-    id = octokit.rest.repos.get({ owner, repo }).then(({ data }) => data.id);
+    id = repositoryReads(octokit)
+      .facts(owner, repo)
+      .then((facts) => facts.id);
     cache.set(key, id);
   }
   return id;
@@ -40,8 +43,7 @@ export async function resolveAccess(
   const visibility = line.visibility ?? (existingVisibility as Visibility | undefined) ?? 'private';
   if (visibility !== 'selected') return { visibility };
   if (line.repositories) {
-    const ids = [];
-    for (const repo of line.repositories) ids.push(await repositoryId(octokit, cache, org, repo));
+    const ids = await Promise.all(line.repositories.map((repo) => repositoryId(octokit, cache, org, repo)));
     return { visibility, selected_repository_ids: ids };
   }
   return { visibility, selected_repository_ids: await existingRepositoryIds() };

@@ -75,9 +75,10 @@ export async function distribute(
   const order = writeOrder(fanOut.slots);
   for (const [index, write] of writes.entries()) {
     const work = fanOut.get(write.target);
+    const planned = new Set(write.slots);
     for (const slot of order) {
       const value = values.get(slot.key);
-      if (!write.slots.includes(slot.key) || work.done.has(slot.key) || value === undefined) continue;
+      if (!planned.has(slot.key) || work.done.has(slot.key) || value === undefined) continue;
       work.setStatus(
         slot.key,
         slot.role === 'companion' && work.valueFailed()

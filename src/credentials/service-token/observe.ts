@@ -4,6 +4,7 @@ import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
 import { TokenLookupError } from '../../errors.js';
 import type { FanOut } from '../../targets/fan-out.js';
 import { observeTargets } from '../../targets/observe.js';
+import type { TargetWork } from '../../targets/target-work.js';
 import type { TargetState, TokenState } from './model.js';
 import type { ServiceTokenPorts } from './ports.js';
 import type { ServiceTokenRunSettings } from './settings.js';
@@ -47,16 +48,26 @@ function targetStates(fanOut: FanOut, clientIdName: string, clientSecretName: st
   }));
 }
 
+/**
+ * Without a token the run creates one and writes every target: only organization targets need their secrets
+ * read first (the visibility of an existing secret is kept).
+ */
+function keepsAccess(work: TargetWork): boolean {
+  return work.target.kind === 'organization' || work.target.kind === 'dependabot-organization';
+}
+
 /** Everything read-only, at once: cloudflare-api-token itself, the service token, and every target. */
 export async function observe(
   settings: ServiceTokenRunSettings,
   ports: ServiceTokenPorts,
   fanOut: FanOut
 ): Promise<{ token: TokenState | undefined; targets: TargetState[]; record: RecordEvidence }> {
-  const [running, token, , recordText] = await Promise.all([
+  const [running, token, recordText] = await Promise.all([
     ports.checkApiToken(),
-    findToken(settings, ports.tokens),
-    observeTargets(fanOut),
+    findToken(settings, ports.tokens).then(async (found) => {
+      await observeTargets(fanOut, found ? undefined : keepsAccess);
+      return found;
+    }),
     ports.rotationRecord.read()
   ]);
   warnIfExpiring('cloudflare-api-token', running.expiresOn, settings.renewalWindowMs, ports.now());
