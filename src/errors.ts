@@ -121,3 +121,13 @@ export function errorMessage(error: unknown): string {
 export class CleanupError extends RotatorError {
   readonly kind = 'cleanup';
 }
+
+/** A part of the bundle (a chunk of dist/) could not be loaded; found before anything changed. */
+export class BundleError extends RotatorError {
+  readonly kind = 'bundle';
+}
+
+/** A proxy variable is set, but this Node cannot send the action's requests through it. */
+export class ProxySupportError extends RotatorError {
+  readonly kind = 'proxy';
+}

@@ -126,6 +126,11 @@ describe('the API hosts', () => {
       const next = `<http://127.0.0.1:${port}/repos/octo-org/web/actions/secrets?page=2>; rel="next"`;
       return { ...response, headers: { ...response.headers, link: next } };
     };
+    // An existing token: a create would not list the secrets of a repository target.
+    emu.cloudflare.seedToken({
+      name: 'svc',
+      expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString()
+    });
     try {
       const result = await run(emu, { targets: 'octo-org/web' });
       expect(result.exitCode).toBe(1);

@@ -177,6 +177,8 @@ describe('dist/index.js against the emulator', () => {
   });
 
   it('abandons a request that hangs past the request timeout and tries it again', async () => {
+    // An existing token: a create would not list the secrets of a repository target.
+    emu.cloudflare.seedToken({ name: 'svc', expiresAt: iso(200 * DAY) });
     emu.faults.add({ api: 'github', method: 'GET', path: /\/actions\/secrets$/, fault: { delayMs: 3000 } });
     const result = await run(emu, { targets: 'octo-org/web' }, { ROTATOR_REQUEST_TIMEOUT_MS: '500' });
     expect(result.exitCode).toBe(0);

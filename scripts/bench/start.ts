@@ -40,7 +40,13 @@ interface StartFigures {
 }
 
 async function sampleStarts(samples: number): Promise<StartFigures> {
-  const figures: StartFigures = { nodeExit: [], failFast: [], nodeFetch: [], firstRequest: [], peakRssKiB: [] };
+  const figures: StartFigures = {
+    nodeExit: [],
+    failFast: [],
+    nodeFetch: [],
+    firstRequest: [],
+    peakRssKiB: []
+  };
   await withWorld(await startWorld(1), async (world) => {
     seedStale(world);
     await measureRun(world, { writeIntervalMs: FAST_INTERVAL_MS });
@@ -52,11 +58,16 @@ async function sampleStarts(samples: number): Promise<StartFigures> {
       const fail = await timeNode([DIST_ENTRY], bareEnv(), false);
       figures.failFast.push(fail.exitAt - fail.spawnAt);
       world.emu.resetRequests();
-      const fetched = await timeNode(['--input-type=module', '-e', `await fetch(${JSON.stringify(url)})`], process.env, false);
+      const fetched = await timeNode(
+        ['--input-type=module', '-e', `await fetch(${JSON.stringify(url)})`],
+        process.env,
+        false
+      );
       const reached = world.emu.requests()[0];
       if (reached) figures.nodeFetch.push(reached.startedAt - fetched.spawnAt);
       const run = await measureRun(world, { writeIntervalMs: FAST_INTERVAL_MS, probe: index === 0 });
-      if (run.run.outputs.result !== 'unchanged') throw new Error(`unchanged run reported ${run.run.outputs.result}`);
+      if (run.run.outputs.result !== 'unchanged')
+        throw new Error(`unchanged run reported ${run.run.outputs.result}`);
       figures.firstRequest.push(Math.min(...run.requests.map((request) => request.startedAt)) - run.spawnAt);
       if (run.probe) figures.peakRssKiB.push(run.probe.peakRssKiB);
     }
@@ -82,9 +93,27 @@ export async function startBench(samples: number): Promise<number> {
       ['what', 'median', 'min', 'ratio', 'target'],
       [
         ['node -e 0: start → exit', millis(exit), millis(Math.min(...figures.nodeExit)), '1×', ''],
-        ['dist/index.js, no inputs: start → exit (fail fast)', millis(fail), millis(Math.min(...figures.failFast)), ratio(fail, exit), '≤ 2.5×'],
-        ['node + one fetch: start → request', millis(fetched), millis(Math.min(...figures.nodeFetch)), '1×', ''],
-        ['dist/index.js, unchanged run: start → first request', millis(first), millis(Math.min(...figures.firstRequest)), ratio(first, fetched), '≤ 1.5×']
+        [
+          'dist/index.js, no inputs: start → exit (fail fast)',
+          millis(fail),
+          millis(Math.min(...figures.failFast)),
+          ratio(fail, exit),
+          '≤ 2.5×'
+        ],
+        [
+          'node + one fetch: start → request',
+          millis(fetched),
+          millis(Math.min(...figures.nodeFetch)),
+          '1×',
+          ''
+        ],
+        [
+          'dist/index.js, unchanged run: start → first request',
+          millis(first),
+          millis(Math.min(...figures.firstRequest)),
+          ratio(first, fetched),
+          '≤ 1.5×'
+        ]
       ]
     )
   );

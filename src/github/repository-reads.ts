@@ -22,15 +22,9 @@ interface GraphqlFailure {
   readonly message?: string;
 }
 
-/** A repository GraphQL could not read, shaped like the REST answer (status, message) it replaces. */
-export class RepositoryReadError extends Error {
-  readonly status: number | undefined;
-
-  constructor(status: number | undefined, message: string) {
-    super(message);
-    this.name = 'RepositoryReadError';
-    this.status = status;
-  }
+/** A repository GraphQL could not read, shaped like the REST failure it replaces (status, message). */
+function readFailure(status: number | undefined, message: string): Error {
+  return Object.assign(new Error(message), { name: 'RepositoryReadError', status });
 }
 
 const STATUS_OF_TYPE: Record<string, number> = { NOT_FOUND: 404, FORBIDDEN: 403 };
@@ -120,7 +114,7 @@ export class RepositoryReads {
       const failure = answer.errors.find((error) => error.path?.[0] === `r${index}`);
       const status = failure?.type ? STATUS_OF_TYPE[failure.type] : 404;
       pending.reject(
-        new RepositoryReadError(
+        readFailure(
           status,
           status === 404 ? 'Not Found' : status === 403 ? 'Forbidden' : (failure?.message ?? 'Unknown error')
         )

@@ -1,5 +1,4 @@
-import { errorMessage } from '../errors.js';
-import { BundleError } from './errors.js';
+import { BundleError, errorMessage } from '../errors.js';
 
 /**
  * Loads a lazily loaded part of the action (a chunk of dist/, its own file), turning a failure into a

@@ -1,4 +1,4 @@
-import { ProxySupportError } from './errors.js';
+import { ProxySupportError } from '../errors.js';
 
 const PROXY_VARIABLES = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
 
