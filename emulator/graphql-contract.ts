@@ -7,6 +7,7 @@ import {
   GraphQLError,
   execute,
   getOperationAST,
+  OperationTypeNode,
   parse,
   validate,
   type DocumentNode,
@@ -35,7 +36,8 @@ function parsed(body: unknown): DocumentNode | string[] {
 export function checkGraphqlRequest(label: string, body: unknown): string[] {
   const doc = parsed(body);
   if (Array.isArray(doc)) return doc.map((message) => `${label}: ${message}`);
-  if (getOperationAST(doc)?.operation !== 'query') return [`${label}: only queries are expected`];
+  if (getOperationAST(doc)?.operation !== OperationTypeNode.QUERY)
+    return [`${label}: only queries are expected`];
   const variables = (body as GraphqlRequest).variables;
   if (variables !== undefined && (typeof variables !== 'object' || variables === null))
     return [`${label}: variables is not an object`];

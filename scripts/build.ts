@@ -1,5 +1,5 @@
 // `npm run build`: tsc (src/ → lib/), an esbuild pre-pass that tree-shakes and minifies the action into an
-// entry and lazily loaded chunks (.tmp/prepass/), then ncc, the final bundler, into dist/; dist/licenses.txt
+// entry and lazily loaded chunks (.tmp/prepass/, removed afterwards), then ncc, the final bundler, into dist/; dist/licenses.txt
 // lists every package in the bundle (from the pre-pass's metafile). The same sources give the same dist/, byte
 // for byte (CI rebuilds and compares). Why each step: README, "Dependencies and the bundle".
 
@@ -85,7 +85,7 @@ function packageInfo(dir: string): PackageInfo {
   return {
     name: String(manifest['name']),
     version: String(manifest['version']),
-    license: String(manifest['license'] ?? 'UNKNOWN'),
+    license: typeof manifest['license'] === 'string' ? manifest['license'] : 'UNKNOWN',
     text
   };
 }
@@ -107,3 +107,4 @@ const metafile = await prepass();
 rmSync(DIST, { recursive: true, force: true });
 run('node_modules/@vercel/ncc/dist/ncc/cli.js', ['build', join(PREPASS, 'index.js'), '-o', DIST, '--quiet']);
 writeFileSync(join(DIST, 'licenses.txt'), licenses(metafile));
+rmSync(PREPASS, { recursive: true, force: true });

@@ -1,6 +1,7 @@
+import type sodiumModule from 'libsodium-wrappers';
 import { loadChunk } from '../runtime/chunks.js';
 
-type Sodium = (typeof import('libsodium-wrappers'))['default'];
+type Sodium = typeof sodiumModule;
 
 let sodiumLoad: Promise<Sodium> | undefined;
 
