@@ -4,7 +4,8 @@
 // write-pacing bound, rate-limit answers, write overlap, cold start and memory. The parts: scripts/bench/.
 // Method and interpretation: BENCHMARKS.md.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { apiTokenRuns, type ApiScenarioResult } from './bench/api-token-runs.ts';
 import { benchChecks, printChecks } from './bench/checks.ts';
 import { coldStart } from './bench/cold-start.ts';
@@ -19,7 +20,7 @@ import {
 } from './bench/report.ts';
 import { progress, type ScenarioResult } from './bench/result.ts';
 import { serviceTokenRuns } from './bench/service-token-runs.ts';
-import { startBench } from './bench/start.ts';
+import { startBench, treeBytes } from './bench/start.ts';
 import { seconds } from './bench/table.ts';
 import { DIST_ENTRY } from './run-dist.ts';
 
@@ -31,7 +32,7 @@ async function main(): Promise<number> {
   }
   if (options.start !== undefined) return startBench(options.start);
   const started = performance.now();
-  const bundleBytes = statSync(DIST_ENTRY).size;
+  const bundleBytes = treeBytes(dirname(DIST_ENTRY));
   const results: ScenarioResult[] = [];
   for (const size of options.sizes) results.push(...(await serviceTokenRuns(size, options)));
   const apiResults: ApiScenarioResult[] = [];

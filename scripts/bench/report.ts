@@ -112,7 +112,7 @@ wall: spawn → exit or → the request's arrival at the emulator, on the bench'
 performance.now() at its first outgoing socket (leaves out the exec before Node's time origin). CPU: user + system
 time of the process until its first socket (node -e 0: until exit), the figure other load changes least. Medians.`);
   console.log(
-    `\ndist/index.js: ${(bundleBytes / 1e6).toFixed(2)} MB (${bundleBytes} bytes). Peak RSS: node -e 0 ${mib(cold.nodePeakRssKiB)}; ` +
+    `\ndist/ (every file): ${(bundleBytes / 1e6).toFixed(2)} MB (${bundleBytes} bytes). Peak RSS: node -e 0 ${mib(cold.nodePeakRssKiB)}; ` +
       `dist ${mib(small?.measured.probe?.peakRssKiB)} (${small?.label ?? '-'}, N=${small?.size ?? '-'}), ` +
       `${mib(large?.measured.probe?.peakRssKiB)} (${large?.label ?? '-'}, N=${large?.size ?? '-'}).`
   );
