@@ -131,3 +131,8 @@ export class BundleError extends RotatorError {
 export class ProxySupportError extends RotatorError {
   readonly kind = 'proxy';
 }
+
+/** An Access policy the token must belong to is missing, unreadable, not editable, or not a Service Auth policy. */
+export class AccessPolicyError extends RotatorError {
+  readonly kind = 'access-policy';
+}

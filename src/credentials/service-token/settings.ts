@@ -5,6 +5,7 @@ import { parseSecretName } from '../../settings/secret-name.js';
 import { readMode } from '../../settings/choices.js';
 import type { CommonSettings, Mode, ServiceTokenScope } from '../../settings/settings.js';
 import { cloudflareId, parseUrl } from '../../settings/values.js';
+import { parseAccessPolicies, type AccessPolicyRef } from '../../settings/access-policies.js';
 
 /** The inputs only a service token run uses. */
 export interface ServiceTokenSettings {
@@ -19,6 +20,8 @@ export interface ServiceTokenSettings {
   /** Upper-case secret names. */
   readonly clientIdSecretName: string;
   readonly clientSecretSecretName: string;
+  /** Access policies whose include must hold the token (access-policy-id). */
+  readonly accessPolicies?: readonly AccessPolicyRef[];
 }
 
 /** Everything a service token run uses. */
@@ -90,7 +93,8 @@ export function readServiceTokenSettings(common: () => CommonSettings): ServiceT
       revokePrevious: boolean('revoke-previous'),
       verifyUrl: verifyUrl ? parseUrl('verify-url', verifyUrl) : undefined,
       ...parseSecretNames(),
-      clientIdAsVariable: boolean('client-id-as-variable')
+      clientIdAsVariable: boolean('client-id-as-variable'),
+      accessPolicies: parseAccessPolicies(input('access-policy-id'), scope)
     }
   };
 }
