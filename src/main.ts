@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { configInput } from './config/config-input.js';
 import { loadSettings } from './credentials/settings-start.js';
 import { errorMessage } from './errors.js';
 import { setOutputs } from './report/outputs.js';
@@ -22,8 +23,21 @@ async function report(
   }
 }
 
+/** Many credentials from a `config` file: a part of its own (with the YAML parser), loaded only for it. */
+async function runConfig(config: string): Promise<void> {
+  try {
+    await honourProxyVariables();
+    const { runMany } = await loadChunk('the config run', () => import('./config/run-many.js'));
+    await runMany(config);
+  } catch (error) {
+    core.setFailed(errorMessage(error));
+  }
+}
+
 /** The action: read the inputs, run the rotation, report what happened (also after a failure). */
 export async function run(): Promise<void> {
+  const config = configInput();
+  if (config) return runConfig(config);
   let credential: CredentialRun | undefined;
   let exposeSecret = false;
   let failure: Error | undefined;
@@ -33,7 +47,7 @@ export async function run(): Promise<void> {
     await honourProxyVariables();
     // The rotation (Cloudflare SDK, Octokit) is a chunk of its own: a run that fails on its inputs never loads it.
     const { credentialRun } = await loadChunk('the rotation', () => import('./wiring.js'));
-    credential = await credentialRun(settings);
+    credential = credentialRun(settings);
     await credential.run();
   } catch (error) {
     failure = error instanceof Error ? error : new Error(errorMessage(error));

@@ -1,8 +1,13 @@
 import { readInactivity } from './cloudflare/access-organization.js';
 import { CloudflareAccessPolicies } from './cloudflare/access-policies.js';
-import { createCloudflareClient } from './cloudflare/client.js';
+import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
 import { checkRunningToken } from './cloudflare/running-token.js';
 import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
+import type { ApiTokenPorts } from './credentials/api-token/ports.js';
+import { newApiTokenRecord } from './credentials/api-token/record.js';
+import { apiTokenReport } from './credentials/api-token/report.js';
+import { runApiToken } from './credentials/api-token/run.js';
+import type { ApiTokenRunSettings } from './credentials/api-token/settings.js';
 import type { ServiceTokenPorts } from './credentials/service-token/ports.js';
 import { newServiceTokenRecord } from './credentials/service-token/record.js';
 import { serviceTokenReport } from './credentials/service-token/report.js';
@@ -11,7 +16,7 @@ import type { ServiceTokenRunSettings } from './credentials/service-token/settin
 import { requestVerifyUrl } from './credentials/service-token/verify-url.js';
 import type { Settings } from './credentials/settings.js';
 import { loadSodium, sealSecret } from './crypto/seal.js';
-import { createOctokit, type GitHubClient } from './github/octokit.js';
+import type { GitHubClient } from './github/octokit.js';
 import {
   createRecordVariable,
   recordPlace,
@@ -23,7 +28,7 @@ import { createSecretTarget } from './github/secret-targets.js';
 import type { CredentialReport } from './report/credential-report.js';
 import type { Clock } from './run/retry.js';
 import type { CommonSettings } from './settings/settings.js';
-import { loadChunk } from './runtime/chunks.js';
+import { createRunClients, type RunClients } from './run-clients.js';
 import type { TargetPorts } from './targets/ports.js';
 
 /** A credential's run, wired to the real adapters, and what it tells the report afterwards. */
@@ -32,36 +37,19 @@ export interface CredentialRun {
   report(): CredentialReport;
 }
 
-export const clock: Clock = {
+const clock: Clock = {
   now: () => new Date(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 };
 
-export function github(settings: CommonSettings): GitHubClient {
-  return createOctokit({
-    token: settings.githubToken,
-    baseUrl: settings.githubApiUrl,
-    timing: settings.timing
-  });
-}
-
 /** The ports both credentials share: GitHub through Octokit, libsodium. */
-export function targetPorts(settings: CommonSettings, octokit: GitHubClient = github(settings)): TargetPorts {
+function targetPorts(settings: CommonSettings, octokit: GitHubClient): TargetPorts {
   return {
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
     isArchived: async (owner, repo) => (await repositoryReads(octokit).facts(owner, repo)).archived,
     seal: sealSecret,
     loadSeal: loadSodium
   };
-}
-
-export function connect(settings: CommonSettings) {
-  return (apiToken: string) =>
-    createCloudflareClient({
-      apiToken,
-      baseUrl: settings.cloudflareApiUrl,
-      timeoutMs: settings.timing.requestTimeoutMs
-    });
 }
 
 /** The record lives beside the first target (see README, "The rotation record"). */
@@ -76,9 +64,8 @@ function rotationRecordOf(settings: ServiceTokenRunSettings, octokit: GitHubClie
 }
 
 /** A service token: the Cloudflare SDK, Octokit, libsodium, fetch for verify-url. */
-function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
-  const cloudflare = connect(settings)(settings.cloudflareApiToken);
-  const octokit = github(settings);
+function serviceTokenRun(settings: ServiceTokenRunSettings, clients: RunClients): CredentialRun {
+  const { cloudflare, github: octokit } = clients;
   const ports: ServiceTokenPorts = {
     ...targetPorts(settings, octokit),
     rotationRecord: rotationRecordOf(settings, octokit),
@@ -97,9 +84,33 @@ function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
   };
 }
 
-/** The credential's run; the API token part is a chunk of its own, loaded only for that credential. */
-export async function credentialRun(settings: Settings): Promise<CredentialRun> {
-  if (settings.credential !== 'api-token') return serviceTokenRun(settings);
-  const { apiTokenRun } = await loadChunk('the API token part', () => import('./wiring-api-token.js'));
-  return apiTokenRun(settings);
+/** An API token, owned by the account in account-id or by the user. */
+function apiTokenRun(settings: ApiTokenRunSettings, clients: RunClients): CredentialRun {
+  const connectWith = (apiToken: string) => clients.connect(apiToken);
+  const scope = settings.scope;
+  const apiTokens = new CloudflareApiTokens(
+    connectWith,
+    settings.cloudflareApiToken,
+    scope.kind === 'account' ? { kind: 'account', accountId: scope.id } : { kind: 'user' }
+  );
+  // Its own client: after a roll of the token that runs the action, the store moves to the new value.
+  const cloudflare = connectWith(settings.cloudflareApiToken);
+  const ports: ApiTokenPorts = {
+    ...targetPorts(settings, clients.github),
+    ...clock,
+    checkApiToken: () => checkRunningToken(cloudflare, scope),
+    apiTokens
+  };
+  const record = newApiTokenRecord();
+  return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };
+}
+
+/** `clients`: the run's shared clients (a `config` file's entries share them); by default, the credential's own. */
+export function credentialRun(
+  settings: Settings,
+  clients: RunClients = createRunClients(settings)
+): CredentialRun {
+  return settings.credential === 'api-token'
+    ? apiTokenRun(settings, clients)
+    : serviceTokenRun(settings, clients);
 }

@@ -20,13 +20,16 @@ export interface BenchOptions {
   readonly coldSamples: number;
   /** --start: only the start targets (scripts/bench/start.ts), this many samples each. */
   readonly start: number | undefined;
+  /** Only the `config` runs (many credentials in one file). */
+  readonly configOnly: boolean;
 }
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --sizes=1,10,100,500]
 
   --quick   1 and 10 targets, 10 at fast pacing, 3 cold-start samples (about 25 s)
   --sizes   target counts to run (default 1,10,100,500; up to 10 at the real pacing)
-  --start   only the start figures: fail-fast and first request against bare node, medians of --samples (15)`;
+  --start   only the start figures: fail-fast and first request against bare node, medians of --samples (15)
+  --config-only  only the config runs: 20 credentials × 25 targets in one file (--quick: 4 × 5)`;
 
 /** The options of this process's arguments; prints the usage and exits on --help, exits 2 on bad sizes. */
 export function benchOptions(): BenchOptions {
@@ -36,6 +39,7 @@ export function benchOptions(): BenchOptions {
       sizes: { type: 'string' },
       start: { type: 'boolean', default: false },
       samples: { type: 'string' },
+      'config-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
   });
@@ -62,7 +66,8 @@ export function benchOptions(): BenchOptions {
     sizes,
     realPacingUpTo: args.quick ? 1 : 10,
     coldSamples: args.quick ? 3 : 10,
-    start: args.start ? samples : undefined
+    start: args.start ? samples : undefined,
+    configOnly: args['config-only']
   };
 }
 
