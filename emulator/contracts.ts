@@ -209,7 +209,7 @@ class OpenApiChecker implements ContractChecker {
 
   checkResponse(api: Api, res: ResponseToCheck): string[] {
     if (isGraphql(api, res.method, res.path))
-      return checkGraphqlResponse(`POST ${res.path} → ${res.status}`, res.requestBody, res.body);
+      return checkGraphqlResponse(`POST ${res.path} → ${res.status}`, res.requestBody, res.body, res.status);
     const found = this.#find(api, res.method, res.path);
     if (!found) return [noContract(res.method, res.path)];
     const { operation } = found;

@@ -63,7 +63,9 @@ const fromAnswer: GraphQLFieldResolver<unknown, unknown> = (source, _args, _cont
  * resolvers' source, so each value must serialise as its field's type; a null where the schema forbids one is
  * a violation, except on a path that the answer's errors name (GitHub's NOT_FOUND: null with an error).
  */
-export function checkGraphqlResponse(label: string, request: unknown, body: unknown): string[] {
+export function checkGraphqlResponse(label: string, request: unknown, body: unknown, status = 200): string[] {
+  // An error status (401, a rate limit) carries REST's error body, not a GraphQL answer.
+  if (status >= 400) return [];
   const doc = parsed(request);
   if (Array.isArray(doc)) return [];
   const answer = (body ?? {}) as { data?: unknown; errors?: unknown };

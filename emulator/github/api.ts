@@ -9,6 +9,7 @@ import { githubTime } from '../timestamps.ts';
 import { GitHubContext } from './context.ts';
 import { GitHubError, errorBody, notFound } from './errors.ts';
 import { addGraphqlRoutes } from './graphql.ts';
+import { GRAPHQL_PATH } from './graphql-schema.ts';
 import { PublicKeys } from './public-keys.ts';
 import { RateLimiter, realResetSeconds } from './rate-limit.ts';
 import type { RateLimitFixture } from './rate-limit.ts';
@@ -98,7 +99,8 @@ export class GitHubApi implements ApiModule {
       if (req.bodyError) throw new GitHubError(400, 'Problems parsing JSON');
       const identity = req.headers.authorization;
       response = await this.#secondary.around(
-        req.method,
+        // A GraphQL query reads (the emulator answers no mutation): not a write for the secondary limit.
+        GRAPHQL_PATH.test(req.path) ? 'QUERY' : req.method,
         typeof identity === 'string' ? identity : undefined,
         async () => (await this.#router.dispatch(req)) ?? notFound().toResponse()
       );
