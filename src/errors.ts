@@ -121,3 +121,8 @@ export function errorMessage(error: unknown): string {
 export class CleanupError extends RotatorError {
   readonly kind = 'cleanup';
 }
+
+/** A create (or write) would overwrite secrets that belong to another credential; needs an explicit opt-in. */
+export class OverwriteError extends RotatorError {
+  readonly kind = 'overwrite';
+}

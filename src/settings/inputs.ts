@@ -31,6 +31,7 @@ export const INPUTS = {
   'client-id-secret-name': { default: 'CF_ACCESS_CLIENT_ID', only: 'access-service-token' },
   'client-id-as-variable': { default: 'false', only: 'access-service-token' },
   'client-secret-secret-name': { default: 'CF_ACCESS_CLIENT_SECRET', only: 'access-service-token' },
+  'allow-overwrite': { default: 'false', only: 'access-service-token' },
   'dry-run': { default: 'false' },
   'expose-secret': { default: 'false' },
   'cloudflare-api-url': { default: 'https://api.cloudflare.com/client/v4' },

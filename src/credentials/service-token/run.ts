@@ -17,6 +17,7 @@ import { stage } from './stage.js';
 import { RecordKeeper } from './record-keeper.js';
 import type { RecordEvidence } from './record-evidence.js';
 import { verifyCredential } from './verify.js';
+import { createGuardInput, guardCreate } from './create-guard.js';
 
 /** verify-url's verdict on the new credential: undefined when it passed or is not set, else the failure. */
 async function test(
@@ -86,6 +87,7 @@ export async function runServiceToken(
   record.plan = plan;
   describePlan(plan);
   if (plan.action === 'check') return check(plan);
+  if (plan.action === 'create') await guardCreate(createGuardInput(settings, observed.targets), ports.tokens);
   if (settings.dryRun) return recordDryRun(plan, fanOut, record);
 
   const writes = plan.writes.length

@@ -19,6 +19,8 @@ export interface ServiceTokenSettings {
   /** Upper-case secret names. */
   readonly clientIdSecretName: string;
   readonly clientSecretSecretName: string;
+  /** A create under mode auto may write over secrets the targets already hold (of another token). */
+  readonly allowOverwrite: boolean;
 }
 
 /** Everything a service token run uses. */
@@ -90,7 +92,8 @@ export function readServiceTokenSettings(common: () => CommonSettings): ServiceT
       revokePrevious: boolean('revoke-previous'),
       verifyUrl: verifyUrl ? parseUrl('verify-url', verifyUrl) : undefined,
       ...parseSecretNames(),
-      clientIdAsVariable: boolean('client-id-as-variable')
+      clientIdAsVariable: boolean('client-id-as-variable'),
+      allowOverwrite: boolean('allow-overwrite')
     }
   };
 }
