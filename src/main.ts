@@ -13,7 +13,7 @@ async function report(
 ): Promise<void> {
   try {
     const facts = credential.report();
-    setOutputs(facts, exposeSecret);
+    setOutputs(facts, exposeSecret, failure);
     await writeSummary(facts, failure);
   } catch (error) {
     core.warning(`Could not write the report: ${errorMessage(error)}`);

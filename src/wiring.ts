@@ -23,6 +23,7 @@ import {
   type RecordVariable
 } from './github/record-variable.js';
 import { createSecretTarget } from './github/secret-targets.js';
+import { runningWorkflowTokenSecrets, workflowContext } from './github/workflow-secrets.js';
 import type { CredentialReport } from './report/credential-report.js';
 import type { Clock } from './run/retry.js';
 import type { CommonSettings } from './settings/settings.js';
@@ -111,7 +112,8 @@ function apiTokenRun(settings: ApiTokenRunSettings): CredentialRun {
     ...targetPorts(settings),
     ...clock,
     checkApiToken: () => checkRunningToken(cloudflare, scope),
-    apiTokens
+    apiTokens,
+    workflow: { repository: workflowContext().repository, tokenSecrets: runningWorkflowTokenSecrets() }
   };
   const record = newApiTokenRecord();
   return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };

@@ -102,6 +102,7 @@ function runApiToken(overrides: Record<string, string> = {}, env: Record<string,
     emu,
     {
       credential: 'api-token',
+      'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
       'cloudflare-api-token': ADMIN,
       'account-id': '',
       'token-name': 'dns',

@@ -57,6 +57,7 @@ function inputs(overrides: Record<string, string> = {}): Record<string, string> 
     'cloudflare-api-url': CLOUDFLARE_URL,
     'github-api-url': GITHUB_URL,
     credential: 'api-token',
+    'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
     'account-id': '',
     'token-name': 'deploy',
     'api-token-policy': POLICY,

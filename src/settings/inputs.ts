@@ -18,7 +18,7 @@ export const INPUTS = {
   'token-name': {},
   'token-id': {},
   'api-token-policy': {},
-  'api-token-secret-name': { default: 'CLOUDFLARE_API_TOKEN', only: 'api-token' },
+  'api-token-secret-name': { only: 'api-token' },
   strategy: { default: 'replace', only: 'api-token' },
   mode: { default: 'auto' },
   'min-days-for-renewal': { default: '30' },

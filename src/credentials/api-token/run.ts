@@ -9,13 +9,15 @@ import { apiTokenDistributionError, cleanUp } from './finish.js';
 import type { ApiTokenSpec } from './model.js';
 import { observeApiToken, type ApiTokenObservation } from './observe.js';
 import { planApiToken, type ApiTokenPlan } from './plan.js';
-import { assertRunningTokenHeld, check, describe, recordDryRun } from './plan-outcome.js';
+import { assertRunningTokenHeld, check, describe } from './plan-outcome.js';
+import { dryRunApiToken } from './dry-run.js';
 import type { ApiTokenPorts } from './ports.js';
 import { preflightWrites } from './preflight.js';
 import type { ApiTokenRecord } from './record.js';
 import type { ApiTokenRunSettings } from './settings.js';
 import { apiTokenSlot } from './slots.js';
 import { specFor } from './spec-for.js';
+import { guardRotatorSecret } from './secret-guard.js';
 import { checkRolledValue, createToken, rollToken, type Staged } from './stage.js';
 
 interface Change {
@@ -84,7 +86,7 @@ async function prepare(
   });
   record.plan = plan;
   record.apiToken = plan.current;
-  describe(plan);
+  describe(plan, settings.dryRun);
   return { observed, plan };
 }
 
@@ -103,9 +105,16 @@ export async function runApiToken(
   const { observed, plan } = await prepare(settings, ports, fanOut, record);
   if (plan.action === 'check') return check(plan);
   assertRunningTokenHeld(plan, observed.running.id, settings.apiToken.secretName);
+  guardRotatorSecret({
+    secretName: settings.apiToken.secretName,
+    targets: settings.targets,
+    repository: ports.workflow?.repository,
+    workflowSecrets: ports.workflow?.tokenSecrets ?? [],
+    managesRunningToken: plan.current?.id === observed.running.id
+  });
   // Read-only, so a dry run also finds a misspelt permission group.
   const spec = await specFor(plan, settings, ports);
-  if (settings.dryRun) return recordDryRun(plan, fanOut, record);
+  if (settings.dryRun) return dryRunApiToken(plan, fanOut, ports, record);
 
   const writing = plan.writes.length
     ? await core.group(

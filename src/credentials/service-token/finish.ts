@@ -31,7 +31,8 @@ async function extendGrace(
   token: TokenState,
   graceMs: number,
   ports: ServiceTokenPorts,
-  record: ServiceTokenRecord
+  record: ServiceTokenRecord,
+  unwritten: boolean
 ): Promise<void> {
   if (graceMs <= 0) {
     record.steps.push(
@@ -44,10 +45,12 @@ async function extendGrace(
   try {
     record.token = await ports.tokens.update(token, { previousSecretExpiresAt: validUntil });
     record.previousSecretValidUntil = validUntil;
-    logStep(
-      record,
-      `Extended the previous secret's grace to ${validUntil.toISOString()} so targets not yet written keep working.`
+    record.steps.push(
+      unwritten
+        ? "Extended the previous secret's grace so targets not yet written keep working."
+        : "Extended the previous secret's grace: the new secret was not verified."
     );
+    core.info(`${record.steps.at(-1) as string} It now works until ${validUntil.toISOString()}.`);
   } catch (error) {
     // The run is failing already; say what this means rather than hide the first failure.
     record.steps.push(
@@ -122,7 +125,7 @@ export async function finish(
       if (revoke && input.rotated) await revokePrevious(input.token, ports, record);
       else logStep(record, 'Every target holds the new secret.');
     } else if (input.rotated) {
-      await extendGrace(record.token ?? input.token, previousSecretGraceMs, ports, record);
+      await extendGrace(record.token ?? input.token, previousSecretGraceMs, ports, record, failed);
     }
     await keepRecord(keeper, !failed, record, failed || Boolean(input.verification));
   });

@@ -7,7 +7,8 @@ import { distributionError, finish } from './finish.js';
 import type { IssuedCredential, TokenState } from './model.js';
 import { observe } from './observe.js';
 import { plan as decide } from './plan.js';
-import { check, describePlan, recordDryRun } from './plan-outcome.js';
+import { check, describePlan } from './plan-outcome.js';
+import { dryRun } from './dry-run.js';
 import type { ServiceTokenPorts } from './ports.js';
 import { preflightWrites } from './preflight.js';
 import type { ServiceTokenRecord } from './record.js';
@@ -85,10 +86,10 @@ export async function runServiceToken(
     plan.adopting && plan.action === 'rotate' ? (settings.dryRun ? 'would adopt' : 'adopting') : undefined
   );
   record.plan = plan;
-  describePlan(plan);
+  describePlan(plan, settings.dryRun);
   if (plan.action === 'check') return check(plan);
   if (plan.action === 'create') await guardCreate(createGuardInput(settings, observed.targets), ports.tokens);
-  if (settings.dryRun) return recordDryRun(plan, fanOut, record);
+  if (settings.dryRun) return dryRun(plan, token, fanOut, ports, record);
 
   const writes = plan.writes.length
     ? await core.group('Preflight: repositories, access, public keys and write permission', () =>
