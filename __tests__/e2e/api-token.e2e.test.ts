@@ -471,7 +471,7 @@ describe('failures during a replacement leave a working token everywhere and no 
     expect(result.exitCode).toBe(1);
     expect(errors(result)).toMatch(/The new API token 'dns' \(\w+\) does not work from this runner/);
     expect(errors(result)).toMatch(/It was deleted again; nothing was written/);
-    expect(result.outputs.result).toBeUndefined();
+    expect(result.outputs.result).toBe('failed');
     expectTokens();
     for (const place of PLACES) expect(held(place)).toBeUndefined();
     expectNoValueLeaked(result);
@@ -695,7 +695,7 @@ describe('check mode, dry runs and bad inputs', () => {
 
     const dryRun = await runApiToken({ 'dry-run': 'true' });
     expect(dryRun.exitCode).toBe(0);
-    expect(dryRun.outputs.result).toBe('replaced');
+    expect(dryRun.outputs.result).toBe('would-replace');
     expect(mutations(emu)).toEqual([]);
     expectTokens(seeded.id);
     expectHeldBy(seeded.id);

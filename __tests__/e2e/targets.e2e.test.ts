@@ -402,7 +402,8 @@ describe('many targets', () => {
     const started = Date.now();
     const result = await run(emu, { targets: manyNames.map((name) => `octo-org/${name}`).join('\n') });
     expect(result.exitCode).toBe(1);
-    expect(result.outputs.result).toBe('rotated');
+    expect(result.outputs.result).toBe('failed');
+    expect(result.summary).toContain('Reached: rotated, then failed to write 1 of 200 target(s)');
 
     expect(errorLines(result)).toEqual([
       expect.stringMatching(

@@ -433,7 +433,7 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.mutations()).toEqual(['POST cf/user/tokens']);
     expect(fake.apiTokens.named('deploy')).toEqual([]);
     expect(fake.secret(REPO, SECRET)).toBeUndefined();
-    expect(run.outputs.result).toBeUndefined();
+    expect(run.outputs.result).toBe('failed');
   });
 
   it('reports a create that failed with 500, sent once, with nothing written and no token left', async () => {
@@ -509,7 +509,8 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.secret(ENV, SECRET)).toBe(replacement.value);
     expect(fake.secret(API, SECRET)).toBe(old.value);
     expect(fake.mutations().filter((call) => call.startsWith('DELETE '))).toEqual([]);
-    expect(run.outputs).toMatchObject({ result: 'replaced', 'token-id': replacement.id });
+    expect(run.outputs).toMatchObject({ result: 'failed', 'token-id': replacement.id });
+    expect(run.summary).toContain('Reached: replaced, then failed to write 1 of 2 target(s)');
     expect(entries(run)).toContainEqual({
       target: 'octo/api',
       secret: SECRET,

@@ -460,7 +460,9 @@ condition:
       'api-token-secret-name': '',
       strategy: 'replace'
     };
-    expect(settingsWith(apiToken(defaults)).credential).toBe('api-token');
+    expect(settingsWith(apiToken({ ...defaults, 'api-token-secret-name': 'CF_DNS_TOKEN' })).credential).toBe(
+      'api-token'
+    );
     expect(settingsWith(defaults).credential).toBe('access-service-token');
   });
 });

@@ -1,8 +1,19 @@
+import { TargetReadError } from '../errors.js';
 import type { OrganizationAccess, Visibility } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';
 
 /** Repository ids by lower-case name, shared by the secrets of one target line. */
 export type RepositoryIdCache = Map<string, Promise<number>>;
+
+/** A repos= entry that names no repository of the organization (that github-token can see). */
+function missingRepository(owner: string, repo: string, cause: unknown): TargetReadError {
+  return new TargetReadError(
+    `org:${owner}`,
+    `The repos= entry '${repo}' of target org:${owner} names no repository in ${owner} (404 Not Found), or github-token cannot see it.`,
+    `Fix the name in repos= (a repository name without the owner), or give github-token access to ${owner}/${repo}.`,
+    { cause }
+  );
+}
 
 /** One read per repository, however many secrets of the line need its id. */
 function repositoryId(
@@ -14,7 +25,12 @@ function repositoryId(
   const key = repo.toLowerCase();
   let id = cache.get(key);
   if (!id) {
-    id = octokit.rest.repos.get({ owner, repo }).then(({ data }) => data.id);
+    id = octokit.rest.repos.get({ owner, repo }).then(
+      ({ data }) => data.id,
+      (error: unknown) => {
+        throw (error as { status?: number }).status === 404 ? missingRepository(owner, repo, error) : error;
+      }
+    );
     cache.set(key, id);
   }
   return id;

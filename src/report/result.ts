@@ -17,7 +17,8 @@ const WOULD: Partial<Record<Result, string>> = {
  */
 export function resultOf(record: RunRecord, failure?: Error): string | undefined {
   const plan = record.plan;
-  if (failure) return 'failed';
+  // A check that fails (the token expires soon) still checked: that is its verdict.
+  if (failure) return plan?.action === 'check' ? plan.result : 'failed';
   if (!plan) return undefined;
   if (record.dryRun) return WOULD[plan.result] ?? plan.result;
   if (plan.action === 'none' || plan.action === 'check' || record.staged) return plan.result;
