@@ -4,6 +4,7 @@ import { errorMessage } from './errors.js';
 import { setOutputs } from './report/outputs.js';
 import { writeSummary } from './report/summary.js';
 import { credentialRun, type CredentialRun } from './wiring.js';
+import { failOnce } from './run/step.js';
 
 /** The outputs and the job summary, written after a failure too; a failure to write them is only a warning. */
 async function report(
@@ -34,5 +35,5 @@ export async function run(): Promise<void> {
     failure = error instanceof Error ? error : new Error(errorMessage(error));
   }
   if (credential) await report(credential, exposeSecret, failure);
-  if (failure) core.setFailed(failure.message);
+  if (failure) failOnce(failure);
 }

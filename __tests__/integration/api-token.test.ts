@@ -510,7 +510,7 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.secret(API, SECRET)).toBe(old.value);
     expect(fake.mutations().filter((call) => call.startsWith('DELETE '))).toEqual([]);
     expect(run.outputs).toMatchObject({ result: 'failed', 'token-id': replacement.id });
-    expect(run.summary).toContain('Reached: replaced, then failed to write 1 of 2 target(s)');
+    expect(run.summary).toContain('Reached: replaced, then failed to write 1 of 3 target(s)');
     expect(entries(run)).toContainEqual({
       target: 'octo/api',
       secret: SECRET,

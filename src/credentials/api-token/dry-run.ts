@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../run/step.js';
 import { DistributionError } from '../../errors.js';
 import { logStep, type RunRecord } from '../../run/record.js';
 import type { FanOut } from '../../targets/fan-out.js';
@@ -21,7 +21,7 @@ export async function dryRunApiToken(
 ): Promise<void> {
   record.dryRun = true;
   if (plan.writes.length) {
-    await core.group('Preflight (dry run): repositories, access and public keys', () =>
+    await step('Preflight (dry run): repositories, access and public keys', () =>
       preflightWrites(plan, fanOut, ports, record, { probe: false })
     );
   }

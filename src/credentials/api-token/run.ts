@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../run/step.js';
 import type { Target } from '../../settings/targets.js';
 import { distribute } from '../../targets/distribute.js';
 import { FanOut } from '../../targets/fan-out.js';
@@ -35,11 +35,11 @@ async function stageChange(
 ): Promise<Staged | undefined> {
   let staged: Staged | undefined;
   if ((plan.action === 'create' || plan.action === 'replace') && spec) {
-    staged = await core.group('Create and verify the new token', () =>
+    staged = await step('Create and verify the new token', () =>
       createToken(spec, observed.family, settings, ports, record)
     );
   } else if (plan.action === 'roll') {
-    staged = await core.group('Roll the token', () =>
+    staged = await step('Roll the token', () =>
       rollToken(plan, observed.running.id, settings, ports, record)
     );
   }
@@ -59,7 +59,7 @@ async function write(
   ports: ApiTokenPorts
 ): Promise<Set<Target>> {
   const writes = writing.map((work) => ({ target: work.target, slots: ['apiToken'] }));
-  await core.group('Distribute to the targets', () =>
+  await step('Distribute to the targets', () =>
     distribute(fanOut, writes, new Map([['apiToken', staged.issued.value]]), ports)
   );
   return new Set(writing.filter((work) => !isFailed(work.status('apiToken'))).map((work) => work.target));
@@ -72,7 +72,7 @@ async function prepare(
   fanOut: FanOut,
   record: ApiTokenRecord
 ) {
-  const observed = await core.group('Observe the API token and the targets', () =>
+  const observed = await step('Observe the API token and the targets', () =>
     observeApiToken(settings, ports, fanOut)
   );
   const plan = planApiToken({
@@ -117,24 +117,21 @@ export async function runApiToken(
   if (settings.dryRun) return dryRunApiToken(plan, fanOut, ports, record);
 
   const writing = plan.writes.length
-    ? await core.group(
-        'Preflight: repositories, access, public keys (and, before a roll, write permission)',
-        () => preflightWrites(plan, fanOut, ports, record)
+    ? await step('Preflight: repositories, access, public keys (and, before a roll, write permission)', () =>
+        preflightWrites(plan, fanOut, ports, record)
       )
     : [];
   let staged = await stageChange({ plan, spec, observed }, settings, ports, record);
   const written = staged ? await write(staged, writing, fanOut, ports) : new Set<Target>();
   if (staged && plan.action === 'roll') {
     const rolled = staged;
-    staged = await core.group('Check the rolled value', () =>
-      checkRolledValue(rolled, settings, ports, record)
-    );
+    staged = await step('Check the rolled value', () => checkRolledValue(rolled, settings, ports, record));
   }
   // A new token that surely reached no target is not in use: deleted below, or kept while a failed write may
   // have delivered it.
   if (staged && plan.action !== 'roll' && !written.size) record.staged = false;
   const failed = new Set(staged ? mayHaveLanded(writing).map((work) => work.target) : []);
-  await core.group('Clean up', () =>
+  await step('Clean up', () =>
     cleanUp(
       {
         plan,

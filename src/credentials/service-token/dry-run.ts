@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../run/step.js';
 import { DistributionError } from '../../errors.js';
 import { logStep } from '../../run/record.js';
 import type { FanOut } from '../../targets/fan-out.js';
@@ -43,7 +43,7 @@ export async function dryRun(
 ): Promise<void> {
   record.dryRun = true;
   if (plan.writes.length) {
-    await core.group('Preflight (dry run): repositories, access and public keys', () =>
+    await step('Preflight (dry run): repositories, access and public keys', () =>
       preflightWrites(plan, token, fanOut, ports, record, { probe: false })
     );
   }

@@ -1,3 +1,4 @@
+import { step } from '../../run/step.js';
 import * as core from '@actions/core';
 import { DistributionError, VerificationError, errorMessage } from '../../errors.js';
 import { logStep } from '../../run/record.js';
@@ -120,7 +121,7 @@ export async function finish(
 ): Promise<void> {
   const failed = failedOutcomes(record.outcomes).length > 0;
   const { revokePrevious: revoke, previousSecretGraceMs } = settings.serviceToken;
-  await core.group('Finish', async () => {
+  await step('Finish', async () => {
     if (!failed && !input.verification) {
       if (revoke && input.rotated) await revokePrevious(input.token, ports, record);
       else logStep(record, 'Every target holds the new secret.');

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../run/step.js';
 import type { PlannedTargetWrite } from '../../targets/distribute.js';
 import { distribute } from '../../targets/distribute.js';
 import { FanOut } from '../../targets/fan-out.js';
@@ -29,7 +29,7 @@ async function test(
 ): Promise<Error | undefined> {
   const url = settings.serviceToken.verifyUrl;
   if (!url) return undefined;
-  return core.group('Test the new credential', () =>
+  return step('Test the new credential', () =>
     verifyCredential(url, credential, settings.timing, ports).then(
       () => void record.steps.push('verify-url accepted the new credential.'),
       (error: Error) => error
@@ -59,7 +59,7 @@ async function write(
   if (!writes.length) return;
   const values = new Map([['clientId', token.clientId]]);
   if (issued) values.set('clientSecret', issued.clientSecret);
-  await core.group('Distribute to the targets', () => distribute(fanOut, writes, values, ports));
+  await step('Distribute to the targets', () => distribute(fanOut, writes, values, ports));
 }
 
 /**
@@ -74,9 +74,7 @@ export async function runServiceToken(
 ): Promise<void> {
   const fanOut = new FanOut(ports.targets, serviceTokenSlots(settings.serviceToken).all);
   record.outcomes = fanOut.outcomes;
-  const observed = await core.group('Observe the token and the targets', () =>
-    observe(settings, ports, fanOut)
-  );
+  const observed = await step('Observe the token and the targets', () => observe(settings, ports, fanOut));
   const { token } = observed;
   record.token = token;
   const plan = decide({ ...settings, ...observed, now: ports.now() });
@@ -92,7 +90,7 @@ export async function runServiceToken(
   if (settings.dryRun) return dryRun(plan, token, fanOut, ports, record);
 
   const writes = plan.writes.length
-    ? await core.group('Preflight: repositories, access, public keys and write permission', () =>
+    ? await step('Preflight: repositories, access, public keys and write permission', () =>
         preflightWrites(plan, token, fanOut, ports, record)
       )
     : [];
@@ -101,7 +99,7 @@ export async function runServiceToken(
   const issued =
     plan.action === 'none'
       ? undefined
-      : await core.group('Stage the credential', () => stage(plan, token, settings, ports, record, keeper));
+      : await step('Stage the credential', () => stage(plan, token, settings, ports, record, keeper));
   if (plan.action === 'refresh') return;
 
   const current = issued?.token ?? token;
