@@ -51,6 +51,8 @@ export interface ContractCheckerOptions {
    * for none. Default: the one in @octokit/openapi (see fullGitHubDescriptionPath).
    */
   fullGitHubDescription?: string | false;
+  /** The Access policies subset checked after the Cloudflare one; default: ACCESS_CONTRACT. */
+  accessContract?: Spec;
 }
 
 const CONTRACT_FILES: Record<Api, string> = {
@@ -60,6 +62,13 @@ const CONTRACT_FILES: Record<Api, string> = {
 
 const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 export const DEFAULT_CONTRACTS_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'contracts');
+/** The project's own subset for the Access policy and organization operations, which ../shared lacks. */
+export const ACCESS_CONTRACT = resolve(
+  PROJECT_ROOT,
+  'emulator',
+  'contracts',
+  'cloudflare-access.openapi.json'
+);
 export const SKIPPED_NOTICE = 'contract checks skipped: ../shared/contracts not found';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
@@ -113,7 +122,10 @@ export function createContractChecker(
 ): ContractChecker {
   const fallback = options.fullGitHubDescription ?? fullGitHubDescriptionPath();
   return new OpenApiChecker({
-    cloudflare: [eagerSource('cloudflare contract', subsets.cloudflare)],
+    cloudflare: [
+      eagerSource('cloudflare contract', subsets.cloudflare),
+      eagerSource('cloudflare access contract', options.accessContract ?? readJson(ACCESS_CONTRACT))
+    ],
     github: [
       eagerSource('github contract', subsets.github),
       ...(fallback ? [fullDescriptionSource(fallback)] : [])

@@ -78,6 +78,20 @@ export class ControlApi {
       })
       .on('GET', '/cloudflare/tokens', () => ok(cloudflare.tokens()))
       .on('POST', '/cloudflare/tokens', (req) => ok(cloudflare.seedToken(req.body as ServiceTokenSeed), 201))
+      .on('GET', '/cloudflare/access-policies/{id}', (_req, p) => {
+        const policy = cloudflare.access.policy(p['id'] ?? '');
+        return policy
+          ? ok(cloudflare.access.json(policy, 'rich', 'app'))
+          : ok({ error: 'no such policy' }, 404);
+      })
+      // Edits a policy right after its next (or nth) GET: { afterReads?: 1, set: { field: value, ... } }.
+      .on('POST', '/cloudflare/access-policies/{id}/edit-after-read', (req, p) => {
+        const body = record(req.body);
+        const set = record(body['set']);
+        const afterReads = typeof body['afterReads'] === 'number' ? body['afterReads'] : 1;
+        cloudflare.access.editAfterRead(p['id'] ?? '', afterReads, (fields) => Object.assign(fields, set));
+        return noContent;
+      })
       .on('GET', '/github/secrets', () => ok(github.secrets()))
       .on('POST', '/github/secrets', (req) => {
         github.seedSecret(req.body as SecretSeed);

@@ -51,6 +51,22 @@ const seededValues = (kinds: string[]) => ({
   )
 });
 
+const rules = { type: 'array', items: { type: 'object' } };
+const accessPolicy = (extra: Record<string, unknown> = {}, required: string[] = []) =>
+  closed(
+    {
+      id: string,
+      name: string,
+      decision: { enum: ['allow', 'deny', 'non_identity', 'bypass'] },
+      include: rules,
+      exclude: rules,
+      require: rules,
+      fields: { type: 'object' },
+      ...extra
+    },
+    ['name', ...required]
+  );
+
 const FIXTURE_SCHEMA = closed({
   $schema: string,
   $comment: string,
@@ -96,6 +112,34 @@ const FIXTURE_SCHEMA = closed({
         },
         ['value']
       )
+    },
+    accessPolicies: { type: 'array', items: accessPolicy({ account: string }, ['account']) },
+    accessApps: {
+      type: 'array',
+      items: closed({
+        id: string,
+        name: string,
+        account: string,
+        zone: string,
+        policies: strings,
+        appPolicies: { type: 'array', items: accessPolicy() }
+      })
+    },
+    organizations: {
+      type: 'array',
+      items: closed({
+        account: string,
+        zone: string,
+        name: string,
+        serviceTokenInactivity: closed(
+          {
+            enabled: { type: 'boolean' },
+            action: { enum: ['disable', 'delete'] },
+            inactivity_threshold_days: { type: 'integer', minimum: 1 }
+          },
+          ['enabled', 'action', 'inactivity_threshold_days']
+        )
+      })
     },
     serviceTokens: {
       type: 'array',

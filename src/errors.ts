@@ -126,3 +126,8 @@ export class CleanupError extends RotatorError {
 export class OverwriteError extends RotatorError {
   readonly kind = 'overwrite';
 }
+
+/** An Access policy the token must belong to is missing, unreadable, not editable, or not a Service Auth policy. */
+export class AccessPolicyError extends RotatorError {
+  readonly kind = 'access-policy';
+}

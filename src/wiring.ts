@@ -1,3 +1,5 @@
+import { readInactivity } from './cloudflare/access-organization.js';
+import { CloudflareAccessPolicies } from './cloudflare/access-policies.js';
 import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
 import { createCloudflareClient } from './cloudflare/client.js';
 import { checkRunningToken } from './cloudflare/running-token.js';
@@ -87,6 +89,8 @@ function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
     ...clock,
     checkApiToken: () => checkRunningToken(cloudflare, settings.scope),
     tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
+    accessPolicies: new CloudflareAccessPolicies(cloudflare, settings.scope),
+    readInactivity: () => readInactivity(cloudflare, settings.scope),
     requestVerifyUrl: (url, clientId, clientSecret) =>
       requestVerifyUrl(url, clientId, clientSecret, settings.timing)
   };

@@ -3,6 +3,8 @@
 import type { Clock } from '../clock.ts';
 import type { Fault } from '../faults.ts';
 import type { ApiModule, ApiRequest, ApiResponse } from '../http-types.ts';
+import { AccessPolicyStore } from './access-policies.ts';
+import type { AccessAppSeed, AccessPolicySeed, OrganizationSeed } from './access-policies.ts';
 import { ApiTokenRegistry } from './api-tokens.ts';
 import type { ApiTokenFixture, ApiTokenSeed, ApiTokenSnapshot, IssuedApiToken } from './api-tokens.ts';
 import { ErrorCode, failure } from './envelope.ts';
@@ -26,6 +28,12 @@ export interface CloudflareFixture {
   userId?: string;
   apiTokens?: ApiTokenFixture[];
   serviceTokens?: ServiceTokenSeed[];
+  /** Reusable Access policies, each of an account. */
+  accessPolicies?: (AccessPolicySeed & { account: string })[];
+  /** Access applications (the first one is what the emulated protected URL stands for). */
+  accessApps?: AccessAppSeed[];
+  /** Access organizations (their service_token_inactivity). */
+  organizations?: OrganizationSeed[];
   /** How much of a service token the API answers with; default: EMULATOR_PROFILE, else rich. */
   responseProfile?: ResponseProfile;
 }
@@ -44,6 +52,8 @@ export function defaultProfile(fromFixture?: ResponseProfile): ResponseProfile {
 export class CloudflareApi implements ApiModule {
   readonly #store: ServiceTokenStore;
   readonly #apiTokens: ApiTokenRegistry;
+  /** Access policies, applications and organizations: tests seed and inspect them here. */
+  readonly access: AccessPolicyStore;
   readonly #handle: (req: ApiRequest) => Promise<ApiResponse>;
   /** rich: every field the docs show; minimal: only the declared ones (see ResponseProfile). */
   profile: ResponseProfile;
@@ -60,7 +70,13 @@ export class CloudflareApi implements ApiModule {
       },
       fixture.apiTokens
     );
-    this.#handle = cloudflareApi(this.#store, this.#apiTokens, () => this.profile);
+    this.access = new AccessPolicyStore(clock);
+    for (const { account, ...seed } of fixture.accessPolicies ?? [])
+      this.access.seedPolicy(seed, { account });
+    for (const app of fixture.accessApps ?? []) this.access.seedApp(app);
+    for (const organization of fixture.organizations ?? []) this.access.seedOrganization(organization);
+    this.#store.isReferenced = (id) => this.access.references(id);
+    this.#handle = cloudflareApi(this.#store, this.#apiTokens, () => this.profile, this.access);
     for (const seed of fixture.serviceTokens ?? []) this.#store.seed(seed);
   }
 
@@ -134,9 +150,16 @@ export class CloudflareApi implements ApiModule {
     this.#apiTokens.seed(fixture);
   }
 
-  /** For the protected Access app: authenticates and records last_seen_at. */
+  /**
+   * For the protected Access app: authenticates and records last_seen_at. With Access applications seeded, the
+   * first one's Service Auth policies must also include the token (or any valid service token): strict service
+   * token authentication. Without any, every valid token gets in (the emulator's older behaviour).
+   */
   admit(clientId: string, clientSecret: string): boolean {
-    const ok = this.#store.authenticates(clientId, clientSecret);
+    const app = this.access.firstApp;
+    const id = this.#store.snapshots().find((token) => token.clientId === clientId)?.id;
+    const allowed = app === undefined || (id !== undefined && this.access.admits(app, id));
+    const ok = allowed && this.#store.authenticates(clientId, clientSecret);
     if (ok) this.#store.recordUse(clientId);
     return ok;
   }

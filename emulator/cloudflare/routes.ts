@@ -4,6 +4,8 @@
 
 import type { ApiRequest, ApiResponse } from '../http-types.ts';
 import { Router } from '../router.ts';
+import { accessPolicyRoutes } from './access-policy-routes.ts';
+import type { AccessPolicyStore } from './access-policies.ts';
 import { apiTokenRoutes } from './api-token-routes.ts';
 import type { ApiTokenRegistry, CloudflarePermission } from './api-tokens.ts';
 import {
@@ -28,7 +30,8 @@ type ScopeKind = 'accounts' | 'zones';
 export function cloudflareApi(
   store: ServiceTokenStore,
   apiTokens: ApiTokenRegistry,
-  profile: () => ResponseProfile = () => 'rich'
+  profile: () => ResponseProfile = () => 'rich',
+  accessPolicies?: AccessPolicyStore
 ) {
   const router = new Router();
 
@@ -55,6 +58,7 @@ export function cloudflareApi(
   const write: CloudflarePermission = 'access:service_tokens:write';
 
   apiTokenRoutes(router, apiTokens);
+  if (accessPolicies) accessPolicyRoutes(router, accessPolicies, scopeOf, profile);
 
   for (const kind of ['accounts', 'zones'] as const) {
     const base = `/${kind}/{scope_id}/access/service_tokens`;

@@ -100,6 +100,8 @@ export class ServiceTokenStore {
   readonly #accounts: Set<string>;
   readonly #zones: Set<string>;
   readonly #tokens = new Map<string, ServiceToken>();
+  /** Is the token named by an Access policy? Such a token cannot be deleted (400, code 12139). */
+  isReferenced: (id: string) => boolean = () => false;
 
   constructor(clock: Clock, scopes: { accounts?: string[]; zones?: string[] }) {
     this.#clock = clock;
@@ -202,7 +204,7 @@ export class ServiceTokenStore {
 
   delete(scope: TokenScope, id: string): ServiceToken {
     const token = this.get(scope, id);
-    if (token.inUse) {
+    if (token.inUse || this.isReferenced(id)) {
       throw new CloudflareError(
         400,
         ErrorCode.tokenInUse,

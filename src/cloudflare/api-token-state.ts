@@ -46,7 +46,9 @@ export function toApiTokenState(raw: unknown): ApiTokenState {
       'Check cloudflare-api-url points at the Cloudflare API v4.'
     );
   }
+  const lastUsedOn = date(record.last_used_on);
   return {
+    ...(lastUsedOn && { lastUsedOn }),
     id,
     name: typeof record.name === 'string' ? record.name : '',
     status: typeof record.status === 'string' ? record.status : 'active',

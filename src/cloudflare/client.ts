@@ -7,6 +7,9 @@ import { BasePermissionGroups as UserPermissionGroups } from 'cloudflare/resourc
 import { BaseTokens as UserTokens } from 'cloudflare/resources/user/tokens/tokens';
 import { BaseValue as UserTokenValue } from 'cloudflare/resources/user/tokens/value';
 import { ServiceTokens } from 'cloudflare/resources/zero-trust/access/service-tokens';
+import { BasePolicies as AccessPolicies } from 'cloudflare/resources/zero-trust/access/policies';
+import { BasePolicies as AccessAppPolicies } from 'cloudflare/resources/zero-trust/access/applications/policies';
+import { BaseOrganizations as AccessOrganizations } from 'cloudflare/resources/zero-trust/organizations/organizations';
 
 export interface CloudflareClientOptions {
   readonly apiToken: string;
@@ -41,7 +44,10 @@ export function createCloudflareClient(options: CloudflareClientOptions) {
       UserPermissionGroups,
       AccountTokens,
       AccountTokenValue,
-      AccountPermissionGroups
+      AccountPermissionGroups,
+      AccessPolicies,
+      AccessAppPolicies,
+      AccessOrganizations
     ]
   });
 }

@@ -1,3 +1,4 @@
+import { parseMaxIdleDays } from './access-policies.js';
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import { parseTokenDuration } from './duration.js';
@@ -105,6 +106,7 @@ export function readCommonInputs(
       'github-api-url',
       input('github-api-url') || env.GITHUB_API_URL || 'https://api.github.com'
     ),
-    timing: readTiming(env)
+    timing: readTiming(env),
+    maxIdleDays: parseMaxIdleDays(input('max-idle-days'))
   };
 }

@@ -26,6 +26,8 @@ export const INPUTS = {
   'previous-secret-grace': { default: '24h', only: 'access-service-token' },
   'revoke-previous': { default: 'false', only: 'access-service-token' },
   'verify-url': {},
+  'access-policy-id': { only: 'access-service-token' },
+  'max-idle-days': {},
   'github-token': {},
   targets: {},
   'client-id-secret-name': { default: 'CF_ACCESS_CLIENT_ID', only: 'access-service-token' },

@@ -41,6 +41,8 @@ export interface CommonSettings {
   readonly githubApiUrl: string;
   /** Pacing of GitHub writes and the base of retry back-off; lowered only by tests and the emulator demo. */
   readonly timing: Timing;
+  /** Warn when the token was last used longer ago than this many days (max-idle-days); undefined: no warning. */
+  readonly maxIdleDays?: number;
 }
 
 export interface Timing {

@@ -25,6 +25,8 @@ export interface ApiTokenState {
   readonly expiresOn: Date | null;
   readonly notBefore: Date | undefined;
   readonly policies: readonly ApiTokenPolicyJson[];
+  /** Cloudflare's declared last_used_on, when it sends one. */
+  readonly lastUsedOn?: Date;
   readonly condition: ApiTokenConditionJson | undefined;
 }
 

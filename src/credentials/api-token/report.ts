@@ -1,5 +1,6 @@
 import type { CredentialReport } from '../../report/credential-report.js';
 import { escapeHtml } from '../../report/html.js';
+import { lastUseFact, warnIfIdle } from '../../report/last-use.js';
 import type { ApiTokenRecord } from './record.js';
 import type { ApiTokenRunSettings } from './settings.js';
 
@@ -13,6 +14,10 @@ export function apiTokenReport(record: ApiTokenRecord, settings: ApiTokenRunSett
       : `API token: <code>${escapeHtml(settings.tokenName ?? settings.tokenId ?? '')}</code> (not found)`,
     `Expires: ${token ? (token.expiresOn ? token.expiresOn.toISOString() : 'never') : 'unknown'}`
   ];
+  if (token) {
+    facts.push(escapeHtml(lastUseFact(token.lastUsedOn)));
+    warnIfIdle(`API token '${token.name}' (${token.id})`, token.lastUsedOn, settings.maxIdleDays, new Date());
+  }
   const outputs: [string, string][] = token
     ? [
         ['token-id', token.id],

@@ -11,9 +11,13 @@ import { preflightWrites } from './preflight.js';
 import type { ServiceTokenRecord } from './record.js';
 
 /** The checks a real run makes that need a write, so a dry run names them instead of making them. */
-function checksNeedingAWrite(plan: Plan): string[] {
+function checksNeedingAWrite(plan: Plan, accessPolicies: number): string[] {
   if (plan.action === 'none' && !plan.writes.length) return [];
   const checks: string[] = [];
+  if (accessPolicies && plan.action !== 'none')
+    checks.push(
+      `cloudflare-api-token's permission to edit the ${accessPolicies} Access polic${accessPolicies === 1 ? 'y' : 'ies'} (the real run rewrites each, unchanged, before changing the token)`
+    );
   if (plan.writes.length)
     checks.push(
       plan.action === 'rotate'
@@ -39,7 +43,8 @@ export async function dryRun(
   token: TokenState | undefined,
   fanOut: FanOut,
   ports: ServiceTokenPorts,
-  record: ServiceTokenRecord
+  record: ServiceTokenRecord,
+  accessPolicies = 0
 ): Promise<void> {
   record.dryRun = true;
   if (plan.writes.length) {
@@ -61,6 +66,6 @@ export async function dryRun(
     );
   }
   logStep(record, 'Dry run: every read-only check passed; nothing was changed.');
-  const notMade = checksNeedingAWrite(plan);
+  const notMade = checksNeedingAWrite(plan, accessPolicies);
   if (notMade.length) logStep(record, `Dry run: not checked, as they need a write: ${notMade.join('; ')}.`);
 }

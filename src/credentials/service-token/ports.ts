@@ -1,3 +1,5 @@
+import type { AccessPolicyStore } from '../../cloudflare/access-policies.js';
+import type { InactivityReading } from '../../cloudflare/access-organization.js';
 import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
 import type { RunningTokenStatus } from '../../cloudflare/running-token.js';
 import type { RecordVariable } from '../../github/record-variable.js';
@@ -19,4 +21,8 @@ export interface ServiceTokenPorts extends TargetPorts, Clock {
   readonly rotationRecord: RecordVariable;
   /** Requests the protected URL once with the credential (no redirect followed); throws when no answer came. */
   requestVerifyUrl(url: URL, clientId: string, clientSecret: string): Promise<VerifyAnswer>;
+  /** The Access policies of access-policy-id; needed only when that input is set. */
+  readonly accessPolicies?: AccessPolicyStore;
+  /** The account's service_token_inactivity; without it, the check is skipped. */
+  readInactivity?(): Promise<InactivityReading>;
 }

@@ -1,5 +1,6 @@
 import type { RunRecord } from '../../run/record.js';
 import { newRunRecord } from '../../run/record.js';
+import type { AccessRecord } from './access/membership.js';
 import type { TokenState } from './model.js';
 
 /** A service token run's record: the common one, and the token as the run last saw it. */
@@ -12,6 +13,8 @@ export interface ServiceTokenRecord extends RunRecord {
   adopting: boolean;
   /** What the rotation record said at the start, in words, for the summary. */
   recordNote: string | undefined;
+  /** The Access policies and the inactivity checks, once observed. */
+  access?: AccessRecord;
 }
 
 export function newServiceTokenRecord(): ServiceTokenRecord {

@@ -22,6 +22,12 @@ export function serviceTokenReport(
       `Previous secret ${previous.getTime() > Date.now() ? 'valid until' : 'ended at'}: ${previous.toISOString()}`
     );
   }
+  const access = record.access;
+  if (access?.policies.length)
+    facts.push(
+      `Access policies: ${access.policies.map((p) => `<code>${escapeHtml(p.id)}</code> ${p.status}`).join(', ')}`
+    );
+  for (const note of access?.notes ?? []) facts.push(escapeHtml(note));
   const outputs: [string, string][] = token
     ? [
         ['token-id', token.id],
@@ -29,5 +35,6 @@ export function serviceTokenReport(
         ['expires-at', token.expiresAt ? token.expiresAt.toISOString() : '']
       ]
     : [];
+  outputs.push(['access-policies', JSON.stringify(access?.policies ?? [])]);
   return { record, facts, outputs, secretOutput: 'client-secret' };
 }

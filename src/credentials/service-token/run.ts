@@ -6,7 +6,7 @@ import { failedOutcomes } from '../../targets/failure-report.js';
 import { distributionError, finish } from './finish.js';
 import type { IssuedCredential, TokenState } from './model.js';
 import { observe } from './observe.js';
-import { plan as decide } from './plan.js';
+import { plan as decide, type Plan } from './plan.js';
 import { check, describePlan } from './plan-outcome.js';
 import { dryRun } from './dry-run.js';
 import type { ServiceTokenPorts } from './ports.js';
@@ -19,6 +19,7 @@ import { RecordKeeper } from './record-keeper.js';
 import type { RecordEvidence } from './record-evidence.js';
 import { verifyCredential } from './verify.js';
 import { createGuardInput, guardCreate } from './create-guard.js';
+import { observeAccess } from './access/observe.js';
 
 /** verify-url's verdict on the new credential: undefined when it passed or is not set, else the failure. */
 async function test(
@@ -38,7 +39,9 @@ async function test(
 }
 
 /** The record as the run found it, for the summary: adoption is said plainly. */
-function describeRecord(evidence: RecordEvidence, adopting: 'adopting' | 'would adopt' | undefined): string {
+function describeRecord(evidence: RecordEvidence, plan: Plan, dryRun: boolean): string {
+  const adopting =
+    plan.adopting && plan.action === 'rotate' ? (dryRun ? 'would adopt' : 'adopting') : undefined;
   const found =
     evidence.kind === 'own'
       ? `${evidence.label}: secret issued ${evidence.record.issuedAt.toISOString()}, ${evidence.record.state}`
@@ -77,17 +80,16 @@ export async function runServiceToken(
   const observed = await step('Observe the token and the targets', () => observe(settings, ports, fanOut));
   const { token } = observed;
   record.token = token;
+  const access = await observeAccess(settings, ports, token, record);
   const plan = decide({ ...settings, ...observed, now: ports.now() });
   record.adopting = plan.adopting;
-  record.recordNote = describeRecord(
-    observed.record,
-    plan.adopting && plan.action === 'rotate' ? (settings.dryRun ? 'would adopt' : 'adopting') : undefined
-  );
+  record.recordNote = describeRecord(observed.record, plan, settings.dryRun);
   record.plan = plan;
   describePlan(plan, settings.dryRun);
   if (plan.action === 'check') return check(plan);
   if (plan.action === 'create') await guardCreate(createGuardInput(settings, observed.targets), ports.tokens);
-  if (settings.dryRun) return dryRun(plan, token, fanOut, ports, record);
+  if (settings.dryRun)
+    return dryRun(plan, token, fanOut, ports, record, settings.serviceToken.accessPolicies?.length);
 
   const writes = plan.writes.length
     ? await step('Preflight: repositories, access, public keys and write permission', () =>
@@ -95,11 +97,13 @@ export async function runServiceToken(
       )
     : [];
   if (plan.writes.length && !writes.length) throw distributionError(record, ports.now());
+  await access.prepare(token?.id);
   const keeper = new RecordKeeper(observed.record, ports.rotationRecord, ports.tokens.scopeLabel);
   const issued =
     plan.action === 'none'
       ? undefined
       : await step('Stage the credential', () => stage(plan, token, settings, ports, record, keeper));
+  await access.ensure((issued?.token ?? token)?.id as string);
   if (plan.action === 'refresh') return;
 
   const current = issued?.token ?? token;

@@ -5,6 +5,7 @@ import { parseSecretName } from '../../settings/secret-name.js';
 import { readMode } from '../../settings/choices.js';
 import type { CommonSettings, Mode, ServiceTokenScope } from '../../settings/settings.js';
 import { cloudflareId, parseUrl } from '../../settings/values.js';
+import { parseAccessPolicies, type AccessPolicyRef } from '../../settings/access-policies.js';
 
 /** The inputs only a service token run uses. */
 export interface ServiceTokenSettings {
@@ -21,6 +22,8 @@ export interface ServiceTokenSettings {
   readonly clientSecretSecretName: string;
   /** A create under mode auto may write over secrets the targets already hold (of another token). */
   readonly allowOverwrite: boolean;
+  /** Access policies whose include must hold the token (access-policy-id). */
+  readonly accessPolicies?: readonly AccessPolicyRef[];
 }
 
 /** Everything a service token run uses. */
@@ -93,7 +96,8 @@ export function readServiceTokenSettings(common: () => CommonSettings): ServiceT
       verifyUrl: verifyUrl ? parseUrl('verify-url', verifyUrl) : undefined,
       ...parseSecretNames(),
       clientIdAsVariable: boolean('client-id-as-variable'),
-      allowOverwrite: boolean('allow-overwrite')
+      allowOverwrite: boolean('allow-overwrite'),
+      accessPolicies: parseAccessPolicies(input('access-policy-id'), scope)
     }
   };
 }
