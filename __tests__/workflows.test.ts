@@ -202,7 +202,9 @@ describe('workflows', () => {
         'example-call-reusable.yml',
         'example-expiry-watch.yml',
         'example-manual-rotation.yml',
-        'example-scheduled-rotation.yml'
+        'example-scheduled-rotation.yml',
+        'example-many-credentials.yml',
+        'example-many-credentials-check.yml'
       ])
     );
   });
@@ -430,7 +432,15 @@ describe('rotate.yml, the reusable workflow', () => {
   // the action from there. A caller who pins rotate.yml by SHA so runs that commit's action, never a moved tag's.
   it('has one job that checks out the action at its own commit and runs it from there', () => {
     expect(jobsOf(wf)).toHaveLength(1);
-    const steps = stepsOf(job);
+    // With `config`, a first step checks out that one file of the caller's commit (without credentials).
+    const [configCheckout, ...steps] = stepsOf(job);
+    expect(configCheckout?.if).toBe("inputs.config != ''");
+    expect(configCheckout?.uses).toMatch(/^actions\/checkout@[0-9a-f]{40}$/);
+    expect(configCheckout?.with).toEqual({
+      'sparse-checkout': '${{ inputs.config }}',
+      'sparse-checkout-cone-mode': false,
+      'persist-credentials': false
+    });
     expect(steps.map((s) => s.uses)).toEqual([
       expect.stringMatching(/^actions\/checkout@[0-9a-f]{40}$/),
       `./${selfCheckout}`
@@ -509,7 +519,14 @@ describe('rotate.yml, the reusable workflow', () => {
 
   it("maps its outputs from the action's outputs of the same name, never the client secret", () => {
     const outputs = mapping(call.outputs, 'workflow_call.outputs');
-    expect(Object.keys(outputs).sort()).toEqual(['client-id', 'expires-at', 'result', 'targets', 'token-id']);
+    expect(Object.keys(outputs).sort()).toEqual([
+      'client-id',
+      'expires-at',
+      'result',
+      'results',
+      'targets',
+      'token-id'
+    ]);
     const jobOutputs = mapping(job.outputs, 'job outputs');
     for (const [name, value] of Object.entries(outputs)) {
       expect(name in actionOutputs).toBe(true);
@@ -712,8 +729,9 @@ describe('example workflows', () => {
     for (const [id, job] of jobsOf(workflow(file))) {
       const runs = job.uses !== undefined ? [optionalMapping(job.with, 'with')] : [];
       for (const step of stepsOf(job).filter(runsThisAction)) runs.push(optionalMapping(step.with, 'with'));
+      // With config, the file names the targets of each entry.
       for (const given of runs)
-        expect({ job: id, targets: given.targets }).toEqual({
+        expect({ job: id, targets: given.targets ?? given.config }).toEqual({
           job: id,
           targets: expect.stringMatching(/\S/)
         });
@@ -724,7 +742,9 @@ describe('example workflows', () => {
     const wf = workflow(file);
     for (const [id, job] of jobsOf(wf)) {
       for (const step of stepsOf(job).filter((step) => runsThisAction(step) && stepRotates(step))) {
-        const tokenName = String(optionalMapping(step.with, 'with')['token-name']);
+        const given = optionalMapping(step.with, 'with');
+        // A run over a config file holds the group of that file (as rotate.yml does).
+        const tokenName = String(given.config ?? given['token-name']);
         expect({ job: id, group: concurrencyOf(wf, job)?.group }).toEqual({
           job: id,
           group: `cloudflare-token-rotation-${tokenName}`
@@ -733,18 +753,21 @@ describe('example workflows', () => {
     }
   });
 
-  it('example-expiry-watch.yml checks daily and annotates a failure', () => {
-    const wf = workflow('example-expiry-watch.yml');
-    const [[, job]] = jobsOf(wf) as [[string, Mapping]];
-    const steps = stepsOf(job);
-    const check = steps.find(runsThisAction);
-    expect(optionalMapping(check?.with, 'with').mode).toBe('check');
-    const schedule = mapping(wf.on, 'on').schedule as Mapping[];
-    expect(schedule[0]?.cron).toMatch(/^\S+ \S+ \* \* \*$/);
-    const annotate = steps[steps.length - 1];
-    expect(annotate?.if).toContain('failure()');
-    expect(annotate?.run).toContain('::error');
-  });
+  it.each(['example-expiry-watch.yml', 'example-many-credentials-check.yml'])(
+    '%s checks daily and annotates a failure',
+    (file) => {
+      const wf = workflow(file);
+      const [[, job]] = jobsOf(wf) as [[string, Mapping]];
+      const steps = stepsOf(job);
+      const check = steps.find(runsThisAction);
+      expect(optionalMapping(check?.with, 'with').mode).toBe('check');
+      const schedule = mapping(wf.on, 'on').schedule as Mapping[];
+      expect(schedule[0]?.cron).toMatch(/^\S+ \S+ \* \* \*$/);
+      const annotate = steps[steps.length - 1];
+      expect(annotate?.if).toContain('failure()');
+      expect(annotate?.run).toContain('::error');
+    }
+  );
 });
 
 describe('dependabot.yml', () => {

@@ -92,6 +92,7 @@ export class ControlApi {
         cloudflare.access.editAfterRead(p['id'] ?? '', afterReads, (fields) => Object.assign(fields, set));
         return noContent;
       })
+      .on('GET', '/github/secondary-rate-limit', () => ok(github.secondaryLimitStats()))
       .on('GET', '/github/secrets', () => ok(github.secrets()))
       .on('POST', '/github/secrets', (req) => {
         github.seedSecret(req.body as SecretSeed);

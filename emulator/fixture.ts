@@ -202,6 +202,10 @@ const FIXTURE_SCHEMA = closed({
       remaining: { type: 'integer', minimum: 0 },
       exhaustedStatus: { enum: [403, 429] },
       windowSeconds: { type: 'integer', minimum: 1 }
+    }),
+    secondaryRateLimit: closed({
+      minIntervalMs: { type: 'integer', minimum: 0 },
+      retryAfterSeconds: { type: 'integer', minimum: 0 }
     })
   })
 });

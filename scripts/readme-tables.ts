@@ -4,10 +4,11 @@
 //   npm run docs -- --check exit 1 (and change nothing) when README.md is out of date
 //
 // The tables live between marker comments (<!-- inputs:start --> ... <!-- inputs:end -->, and the same for
-// outputs). Everything else in README.md is left as it is. __tests__/readme.test.ts imports renderReadme().
+// outputs and config-keys, the keys of a `config` file). Everything else in README.md is left as it is. __tests__/readme.test.ts imports renderReadme().
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parse } from 'yaml';
+import { CONFIG_KEY_ROLES, CONFIG_ROLE_TEXT } from '../src/config/keys.ts';
 
 export interface ActionInput {
   name: string;
@@ -113,6 +114,26 @@ export function outputsTable(outputs: readonly ActionOutput[]): string {
   );
 }
 
+/** The keys of a `config` file: every input of action.yml, where it may stand, what it does on the step. */
+export function configKeysTable(inputs: readonly ActionInput[]): string {
+  return ignoredByPrettier(
+    table(
+      ['Key', 'In the file', 'On the step beside `config`', 'Default'],
+      inputs.map((input) => {
+        const role = CONFIG_KEY_ROLES[input.name];
+        if (!role) throw new Error(`src/config/keys.ts: no role for the input ${input.name}`);
+        const text = CONFIG_ROLE_TEXT[role];
+        return [
+          code(input.name),
+          text.file,
+          text.step,
+          input.default === undefined || input.default === '' ? '' : tableCell(code(input.default))
+        ];
+      })
+    )
+  );
+}
+
 /** Replaces what stands between `<!-- NAME:start -->` and `<!-- NAME:end -->` with `content`. */
 export function replaceBetweenMarkers(document: string, name: string, content: string): string {
   const start = `<!-- ${name}:start -->`;
@@ -131,7 +152,8 @@ export function replaceBetweenMarkers(document: string, name: string, content: s
 export function renderReadme(readme: string, actionYml: string): string {
   const { inputs, outputs } = parseActionMetadata(actionYml);
   const withInputs = replaceBetweenMarkers(readme, 'inputs', inputsTable(inputs));
-  return replaceBetweenMarkers(withInputs, 'outputs', outputsTable(outputs));
+  const withKeys = replaceBetweenMarkers(withInputs, 'config-keys', configKeysTable(inputs));
+  return replaceBetweenMarkers(withKeys, 'outputs', outputsTable(outputs));
 }
 
 if (import.meta.main) {

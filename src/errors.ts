@@ -17,11 +17,24 @@ export abstract class RotatorError extends Error {
 export class InputError extends RotatorError {
   readonly kind = 'input';
   readonly input: string;
+  /** What is wrong with the value, without the input's name (a config file names the entry's key instead). */
+  readonly problem: string;
 
   constructor(input: string, problem: string, hint: string) {
     super(`Input '${input}': ${problem}.`, hint);
     this.input = input;
+    this.problem = problem;
   }
+}
+
+/** The `config` file (or the step inputs beside it) is not valid; found before any API call. */
+export class ConfigError extends RotatorError {
+  readonly kind = 'config';
+}
+
+/** With `config`: one or more entries failed; the others ran to the end. */
+export class EntriesFailedError extends RotatorError {
+  readonly kind = 'entries-failed';
 }
 
 /** A token (Cloudflare or GitHub) that is invalid or lacks a permission the run needs. */

@@ -5,6 +5,8 @@ import { setOutputs } from './report/outputs.js';
 import { writeSummary } from './report/summary.js';
 import { credentialRun, type CredentialRun } from './wiring.js';
 import { failOnce } from './run/step.js';
+import { configInput } from './config/read-config.js';
+import { runMany } from './config/run-many.js';
 
 /** The outputs and the job summary, written after a failure too; a failure to write them is only a warning. */
 async function report(
@@ -23,6 +25,8 @@ async function report(
 
 /** The action: read the inputs, run the rotation, report what happened (also after a failure). */
 export async function run(): Promise<void> {
+  const config = configInput();
+  if (config) return runMany(config);
   let credential: CredentialRun | undefined;
   let exposeSecret = false;
   let failure: Error | undefined;

@@ -1,7 +1,6 @@
 import { readInactivity } from './cloudflare/access-organization.js';
 import { CloudflareAccessPolicies } from './cloudflare/access-policies.js';
 import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
-import { createCloudflareClient } from './cloudflare/client.js';
 import { checkRunningToken } from './cloudflare/running-token.js';
 import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
 import type { ApiTokenPorts } from './credentials/api-token/ports.js';
@@ -17,7 +16,7 @@ import type { ServiceTokenRunSettings } from './credentials/service-token/settin
 import { requestVerifyUrl } from './credentials/service-token/verify-url.js';
 import type { Settings } from './credentials/settings.js';
 import { sealSecret } from './crypto/seal.js';
-import { createOctokit, type GitHubClient } from './github/octokit.js';
+import type { GitHubClient } from './github/octokit.js';
 import {
   createRecordVariable,
   recordPlace,
@@ -29,6 +28,7 @@ import { runningWorkflowTokenSecrets, workflowContext } from './github/workflow-
 import type { CredentialReport } from './report/credential-report.js';
 import type { Clock } from './run/retry.js';
 import type { CommonSettings } from './settings/settings.js';
+import { createRunClients, type RunClients } from './run-clients.js';
 import type { TargetPorts } from './targets/ports.js';
 
 /** A credential's run, wired to the real adapters, and what it tells the report afterwards. */
@@ -42,30 +42,13 @@ const clock: Clock = {
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
 };
 
-function github(settings: CommonSettings): GitHubClient {
-  return createOctokit({
-    token: settings.githubToken,
-    baseUrl: settings.githubApiUrl,
-    timing: settings.timing
-  });
-}
-
 /** The ports both credentials share: GitHub through Octokit, libsodium. */
-function targetPorts(settings: CommonSettings, octokit: GitHubClient = github(settings)): TargetPorts {
+function targetPorts(settings: CommonSettings, octokit: GitHubClient): TargetPorts {
   return {
     targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
     isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
     seal: sealSecret
   };
-}
-
-function connect(settings: CommonSettings) {
-  return (apiToken: string) =>
-    createCloudflareClient({
-      apiToken,
-      baseUrl: settings.cloudflareApiUrl,
-      timeoutMs: settings.timing.requestTimeoutMs
-    });
 }
 
 /** The record lives beside the first target (see README, "The rotation record"). */
@@ -80,9 +63,8 @@ function rotationRecordOf(settings: ServiceTokenRunSettings, octokit: GitHubClie
 }
 
 /** A service token: the Cloudflare SDK, Octokit, libsodium, fetch for verify-url. */
-function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
-  const cloudflare = connect(settings)(settings.cloudflareApiToken);
-  const octokit = github(settings);
+function serviceTokenRun(settings: ServiceTokenRunSettings, clients: RunClients): CredentialRun {
+  const { cloudflare, github: octokit } = clients;
   const ports: ServiceTokenPorts = {
     ...targetPorts(settings, octokit),
     rotationRecord: rotationRecordOf(settings, octokit),
@@ -102,8 +84,8 @@ function serviceTokenRun(settings: ServiceTokenRunSettings): CredentialRun {
 }
 
 /** An API token, owned by the account in account-id or by the user. */
-function apiTokenRun(settings: ApiTokenRunSettings): CredentialRun {
-  const connectWith = connect(settings);
+function apiTokenRun(settings: ApiTokenRunSettings, clients: RunClients): CredentialRun {
+  const connectWith = (apiToken: string) => clients.connect(apiToken);
   const scope = settings.scope;
   const apiTokens = new CloudflareApiTokens(
     connectWith,
@@ -113,7 +95,7 @@ function apiTokenRun(settings: ApiTokenRunSettings): CredentialRun {
   // Its own client: after a roll of the token that runs the action, the store moves to the new value.
   const cloudflare = connectWith(settings.cloudflareApiToken);
   const ports: ApiTokenPorts = {
-    ...targetPorts(settings),
+    ...targetPorts(settings, clients.github),
     ...clock,
     checkApiToken: () => checkRunningToken(cloudflare, scope),
     apiTokens,
@@ -123,6 +105,12 @@ function apiTokenRun(settings: ApiTokenRunSettings): CredentialRun {
   return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };
 }
 
-export function credentialRun(settings: Settings): CredentialRun {
-  return settings.credential === 'api-token' ? apiTokenRun(settings) : serviceTokenRun(settings);
+/** `clients`: the run's shared clients (a `config` file's entries share them); by default, the credential's own. */
+export function credentialRun(
+  settings: Settings,
+  clients: RunClients = createRunClients(settings)
+): CredentialRun {
+  return settings.credential === 'api-token'
+    ? apiTokenRun(settings, clients)
+    : serviceTokenRun(settings, clients);
 }

@@ -12,6 +12,8 @@ import { PublicKeys } from './public-keys.ts';
 import { RateLimiter, realResetSeconds } from './rate-limit.ts';
 import type { RateLimitFixture } from './rate-limit.ts';
 import { RepositoryRegistry } from './repositories.ts';
+import { SecondaryLimiter } from './secondary-limit.ts';
+import type { SecondaryLimitFixture, SecondaryLimitStats } from './secondary-limit.ts';
 import type { RepositoryFixture } from './repositories.ts';
 import { environmentJson, repositoryJson } from './repository-json.ts';
 import { scopeKey } from './scopes.ts';
@@ -33,6 +35,8 @@ export interface GitHubFixture {
   secrets?: SecretSeed[];
   variables?: VariableSeed[];
   rateLimit?: RateLimitFixture;
+  /** GitHub's secondary limit on writes (one at a time, ≥ 1 s apart per identity); off when absent. */
+  secondaryRateLimit?: SecondaryLimitFixture;
 }
 
 /** A stored secret as tests see it: metadata plus the decrypted value. */
@@ -61,8 +65,10 @@ const SECONDARY_LIMIT_MESSAGE =
 export class GitHubApi implements ApiModule {
   readonly #ctx: GitHubContext;
   readonly #router = new Router();
+  readonly #secondary: SecondaryLimiter;
 
   constructor(clock: Clock, fixture: GitHubFixture, baseUrl: () => string) {
+    this.#secondary = new SecondaryLimiter(fixture.secondaryRateLimit);
     const keys = new PublicKeys();
     this.#ctx = new GitHubContext({
       clock,
@@ -88,7 +94,12 @@ export class GitHubApi implements ApiModule {
       // GET /rate_limit is free on GitHub; everything else counts, even a 401.
       if (req.path !== '/rate_limit') rateLimiter.consume();
       if (req.bodyError) throw new GitHubError(400, 'Problems parsing JSON');
-      response = (await this.#router.dispatch(req)) ?? notFound().toResponse();
+      const identity = req.headers.authorization;
+      response = await this.#secondary.around(
+        req.method,
+        typeof identity === 'string' ? identity : undefined,
+        async () => (await this.#router.dispatch(req)) ?? notFound().toResponse()
+      );
     } catch (error) {
       if (!(error instanceof GitHubError)) throw error;
       response = error.toResponse();
@@ -115,6 +126,15 @@ export class GitHubApi implements ApiModule {
       };
     }
     return { status, headers, body: errorBody(status, status >= 500 ? 'Server Error' : 'Injected fault') };
+  }
+
+  /** What the secondary rate limit saw: writes, overlaps, refusals, the gaps between accepted writes. */
+  secondaryLimitStats(): SecondaryLimitStats {
+    return this.#secondary.stats();
+  }
+
+  resetSecondaryLimitStats(): void {
+    this.#secondary.reset();
   }
 
   /** The decrypted value of a secret, or undefined when it does not exist. */

@@ -13,12 +13,15 @@ export interface BenchOptions {
   /** Up to this many targets the runs use the real pacing; beyond it ROTATOR_WRITE_INTERVAL_MS=10. */
   readonly realPacingUpTo: number;
   readonly coldSamples: number;
+  /** Only the `config` runs (many credentials in one file). */
+  readonly configOnly: boolean;
 }
 
 const USAGE = `Usage: npm run bench [-- --quick] [-- --sizes=1,10,100,500]
 
   --quick   1 and 10 targets, 10 at fast pacing, 3 cold-start samples (about 25 s)
-  --sizes   target counts to run (default 1,10,100,500; up to 10 at the real 1 s pacing)`;
+  --sizes   target counts to run (default 1,10,100,500; up to 10 at the real 1 s pacing)
+  --config-only  only the config runs: 20 credentials × 25 targets in one file (--quick: 4 × 5)`;
 
 /** The options of this process's arguments; prints the usage and exits on --help, exits 2 on bad sizes. */
 export function benchOptions(): BenchOptions {
@@ -26,6 +29,7 @@ export function benchOptions(): BenchOptions {
     options: {
       quick: { type: 'boolean', default: false },
       sizes: { type: 'string' },
+      'config-only': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false }
     }
   });
@@ -42,7 +46,13 @@ export function benchOptions(): BenchOptions {
     console.error(`--sizes takes positive integers, got '${args.sizes}'.`);
     process.exit(2);
   }
-  return { quick: args.quick, sizes, realPacingUpTo: args.quick ? 1 : 10, coldSamples: args.quick ? 3 : 10 };
+  return {
+    quick: args.quick,
+    sizes,
+    realPacingUpTo: args.quick ? 1 : 10,
+    coldSamples: args.quick ? 3 : 10,
+    configOnly: args['config-only']
+  };
 }
 
 /** The pacing of the runs with `size` targets. */

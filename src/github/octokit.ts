@@ -11,14 +11,28 @@ import type { Timing } from '../settings/settings.js';
 const RATE_LIMIT_RETRIES = 4;
 const WRITE_MARGIN_MS = 25;
 
-/** fetch with a deadline per request; an abandoned request fails like a dropped connection and is retried. */
-function withTimeout(timeoutMs: number): typeof fetch {
-  return (input, init) => {
+/**
+ * fetch with a deadline per request; an abandoned request fails like a dropped connection and is retried.
+ * A write also leaves at least `writeGapMs` after the answer to the previous write arrived: the limiter spaces
+ * the starts of its jobs, but a job that starts late (a busy event loop, a slow connection) would otherwise
+ * reach GitHub too soon after the one before, which its secondary rate limit refuses.
+ */
+function pacedFetch(timeoutMs: number, writeGapMs: number): typeof fetch {
+  let lastWrite = -Infinity;
+  return async (input, init) => {
+    const method = (init?.method ?? 'GET').toUpperCase();
+    const write = writeGapMs > 0 && method !== 'GET' && method !== 'HEAD';
+    const wait = write ? lastWrite + writeGapMs - performance.now() : 0;
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     const deadline = AbortSignal.timeout(timeoutMs);
-    return fetch(input, {
-      ...init,
-      signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline
-    });
+    try {
+      return await fetch(input, {
+        ...init,
+        signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline
+      });
+    } finally {
+      if (write) lastWrite = performance.now();
+    }
   };
 }
 
@@ -94,7 +108,12 @@ export function createOctokit(settings: OctokitSettings) {
         retryAfterBaseValue: settings.timing.retryBaseMs
       },
       // Octokit has no request timeout of its own: a hung connection would hold the run until the job's limit.
-      request: { fetch: withTimeout(settings.timing.requestTimeoutMs) }
+      request: {
+        fetch: pacedFetch(
+          settings.timing.requestTimeoutMs,
+          settings.timing.writeIntervalMs && settings.timing.writeIntervalMs + WRITE_MARGIN_MS
+        )
+      }
     },
     retry,
     throttling

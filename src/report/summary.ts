@@ -47,10 +47,10 @@ function addFailure(failure: Error): void {
   if (hint) core.summary.addRaw(`<p><b>What to do:</b> ${escapeHtml(hint)}</p>`);
 }
 
-/** The job summary: what was found, what was done, one row per target and slot, and the expiry. */
-export async function writeSummary(report: CredentialReport, failure: Error | undefined): Promise<void> {
+/** One credential's section of the job summary: what was found, what was done, one row per target and slot. */
+export function addSummary(report: CredentialReport, failure: Error | undefined, title: string): void {
   const { record } = report;
-  const summary = core.summary.addHeading('Cloudflare Token Rotator', 2);
+  const summary = core.summary.addHeading(escapeHtml(title), 2);
   const facts: string[] = [
     `Result: <b>${resultOf(record, failure) ?? 'failed'}</b>${record.dryRun ? ' (dry run: nothing was changed)' : ''}`,
     ...report.facts
@@ -67,7 +67,17 @@ export async function writeSummary(report: CredentialReport, failure: Error | un
   if (record.steps.length) summary.addHeading('Steps', 3).addList(record.steps.map(escapeHtml));
   if (record.outcomes.length) addTargets(record.outcomes);
   if (failure) addFailure(failure);
+}
+
+/** Writes the summary buffer to the job summary. */
+export async function flushSummary(): Promise<void> {
   // Outside a runner (local runs) there is no summary file: the log already has everything.
-  if (process.env.GITHUB_STEP_SUMMARY) await summary.write();
-  else summary.emptyBuffer();
+  if (process.env.GITHUB_STEP_SUMMARY) await core.summary.write();
+  else core.summary.emptyBuffer();
+}
+
+/** The job summary of a run of one credential. */
+export async function writeSummary(report: CredentialReport, failure: Error | undefined): Promise<void> {
+  addSummary(report, failure, 'Cloudflare Token Rotator');
+  await flushSummary();
 }

@@ -59,11 +59,15 @@ function checkTokenName(name: string): void {
   }
 }
 
+const warnedHosts = new Set<string>();
+
 /** The Cloudflare API base; cloudflare-api-token goes to it, so another host than Cloudflare's is worth a word. */
 function cloudflareApiBase(): string {
   const base = apiBase('cloudflare-api-url', input('cloudflare-api-url'));
   const host = new URL(base).hostname.toLowerCase();
-  if (host !== CLOUDFLARE_API_HOST) {
+  // Once per run: a config file's entries all read the step's cloudflare-api-url.
+  if (host !== CLOUDFLARE_API_HOST && !warnedHosts.has(host)) {
+    warnedHosts.add(host);
     core.warning(
       `cloudflare-api-url points to ${host}, not to Cloudflare's API (${CLOUDFLARE_API_HOST}); cloudflare-api-token is sent there.`
     );

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import type { Credential } from './settings.js';
 
-interface InputSpec {
+export interface InputSpec {
   /** action.yml's default, which the runner fills in; used where the runner does not (local runs, tests). */
   readonly default?: string;
   /** The one credential that uses the input: any other value in the other kind of run is refused. */
@@ -37,24 +37,50 @@ export const INPUTS = {
   'dry-run': { default: 'false' },
   'expose-secret': { default: 'false' },
   'cloudflare-api-url': { default: 'https://api.cloudflare.com/client/v4' },
-  'github-api-url': {}
+  'github-api-url': {},
+  config: {}
 } as const satisfies Record<string, InputSpec>;
 
 export type InputName = keyof typeof INPUTS;
 
+/**
+ * Where the settings read their inputs: the step's `with:` block, or one entry of a `config` file (its values
+ * over `defaults:` over the step's inputs, see src/config/). Values come trimmed; '' when unset.
+ */
+export interface InputSource {
+  get(name: InputName): string;
+}
+
+/** The step's own inputs (with `config`, the last place an entry's value comes from). */
+export const STEP_INPUTS: InputSource = { get: (name) => core.getInput(name) };
+let source: InputSource = STEP_INPUTS;
+
+/** Reads settings from `inputs` instead of the step's inputs, for the duration of `read` (synchronous). */
+export function readingFrom<T>(inputs: InputSource, read: () => T): T {
+  const previous = source;
+  source = inputs;
+  try {
+    return read();
+  } finally {
+    source = previous;
+  }
+}
+
+const get = (name: InputName): string => source.get(name);
+
 /** The input as given, else its default ('' when it has none). */
 export function input(name: InputName): string {
   const spec: InputSpec = INPUTS[name];
-  return core.getInput(name) || (spec.default ?? '');
+  return get(name) || (spec.default ?? '');
 }
 
 /** The input as given, trimmed; undefined when empty. */
 export function optional(name: InputName): string | undefined {
-  return core.getInput(name).trim() || undefined;
+  return get(name).trim() || undefined;
 }
 
 export function required(name: InputName): string {
-  const value = core.getInput(name);
+  const value = get(name);
   if (!value) throw new InputError(name, 'is required', `Set '${name}' in the step's 'with:' block.`);
   return value;
 }
@@ -66,21 +92,23 @@ export function secret(name: InputName): string {
   return value;
 }
 
+/** The YAML 1.2 core schema's booleans, as core.getBooleanInput reads them. */
+const TRUE = ['true', 'True', 'TRUE'];
+const FALSE = ['false', 'False', 'FALSE'];
+
 export function boolean(name: InputName): boolean {
   // The runner fills action.yml defaults; an unset input (local runs, tests) means false.
-  if (!core.getInput(name)) return false;
-  try {
-    return core.getBooleanInput(name);
-  } catch {
-    throw new InputError(name, `'${core.getInput(name)}' is not a boolean`, 'Use true or false.');
-  }
+  const value = get(name);
+  if (!value || FALSE.includes(value)) return false;
+  if (TRUE.includes(value)) return true;
+  throw new InputError(name, `'${value}' is not a boolean`, 'Use true or false.');
 }
 
 /** A value the run would silently ignore is more likely a mistake than a wish. */
 export function rejectOtherCredentialsInputs(credential: Credential): void {
   for (const [name, spec] of Object.entries(INPUTS) as [InputName, InputSpec][]) {
     if (!spec.only || spec.only === credential) continue;
-    const value = core.getInput(name);
+    const value = get(name);
     if (value && value.toLowerCase() !== (spec.default ?? '').toLowerCase()) {
       throw new InputError(
         name,

@@ -1,0 +1,26 @@
+import { readRunningTokens } from '../settings/common.js';
+import { optional } from '../settings/inputs.js';
+import { checkConflicts } from './conflicts.js';
+import { readEntries, type ConfigEntry } from './entries.js';
+import { loadConfigText } from './load.js';
+import { parseConfig } from './parse.js';
+import { checkFileKeys, checkStepInputs } from './validate.js';
+
+/** The `config` input: a path, or undefined for a run of the one credential the step's inputs describe. */
+export function configInput(): string | undefined {
+  return optional('config');
+}
+
+/**
+ * The whole file, validated before any request: the YAML, its keys, no credential in it, the step's inputs
+ * beside it, every entry by the rules of the step's inputs, duplicate tokens and names written twice.
+ */
+export function readConfig(path: string, env: NodeJS.ProcessEnv = process.env): ConfigEntry[] {
+  const tokens = readRunningTokens();
+  checkStepInputs();
+  const file = parseConfig(path, loadConfigText(path, env));
+  checkFileKeys(file, [tokens.cloudflareApiToken, tokens.githubToken]);
+  const entries = readEntries(file, env);
+  checkConflicts(path, entries);
+  return entries;
+}

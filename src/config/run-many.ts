@@ -1,0 +1,67 @@
+import * as core from '@actions/core';
+import { EntriesFailedError, errorMessage } from '../errors.js';
+import { failedTargets, resultsOutput, writeManySummary, type EntryReport } from '../report/many-summary.js';
+import { createRunClients, type RunClients } from '../run-clients.js';
+import { credentialRun } from '../wiring.js';
+import type { ConfigEntry } from './entries.js';
+import { readConfig } from './read-config.js';
+
+const asError = (error: unknown): Error => (error instanceof Error ? error : new Error(errorMessage(error)));
+
+/** One entry, start to end; its failure is kept for the report, never thrown. */
+async function runEntry(entry: ConfigEntry, clients: RunClients, count: number): Promise<EntryReport> {
+  const { settings } = entry;
+  const name = settings.tokenName ?? settings.tokenId ?? '';
+  core.info(`── ${entry.where} of ${count}: ${settings.credential} ${name} ──`);
+  const credential = credentialRun(settings, clients);
+  let failure: Error | undefined;
+  try {
+    await credential.run();
+  } catch (error) {
+    failure = asError(error);
+    core.error(`Config entry ${entry.where} (${name}) failed: ${failure.message}`);
+  }
+  let report;
+  try {
+    report = credential.report();
+  } catch (error) {
+    core.warning(`Could not report ${entry.where}: ${errorMessage(error)}`);
+  }
+  return { where: entry.where, name, credential: settings.credential, report, failure };
+}
+
+function failureOf(reports: readonly EntryReport[]): EntriesFailedError | undefined {
+  const failed = reports.filter((entry) => entry.failure);
+  if (!failed.length) return undefined;
+  const names = failed.map((entry) => {
+    const targets = failedTargets(entry);
+    return `${entry.where} (${entry.name})${targets.length ? `: ${targets.join(', ')}` : ''}`;
+  });
+  return new EntriesFailedError(
+    `${failed.length} of ${reports.length} config entries failed: ${names.join('; ')}.`,
+    "Each entry's section of the job summary says what failed and what to do; the other entries finished."
+  );
+}
+
+/** A run of every credential in the file: one GitHub client and write pacer, one Cloudflare client, one report. */
+export async function runMany(path: string): Promise<void> {
+  let entries: ConfigEntry[];
+  try {
+    entries = readConfig(path);
+  } catch (error) {
+    core.setFailed(asError(error).message);
+    return;
+  }
+  const first = entries[0] as ConfigEntry;
+  const clients = createRunClients(first.settings);
+  const reports: EntryReport[] = [];
+  for (const entry of entries) reports.push(await runEntry(entry, clients, entries.length));
+  try {
+    core.setOutput('results', resultsOutput(reports));
+    await writeManySummary(reports, first.settings.dryRun);
+  } catch (error) {
+    core.warning(`Could not write the report: ${errorMessage(error)}`);
+  }
+  const failure = failureOf(reports);
+  if (failure) core.setFailed(failure.message);
+}
