@@ -145,6 +145,11 @@ export class ProxySupportError extends RotatorError {
   readonly kind = 'proxy';
 }
 
+/** A create (or write) would overwrite secrets that belong to another credential; needs an explicit opt-in. */
+export class OverwriteError extends RotatorError {
+  readonly kind = 'overwrite';
+}
+
 /** An Access policy the token must belong to is missing, unreadable, not editable, or not a Service Auth policy. */
 export class AccessPolicyError extends RotatorError {
   readonly kind = 'access-policy';

@@ -7,6 +7,7 @@ import { writeSummary } from './report/summary.js';
 import { loadChunk } from './runtime/chunks.js';
 import { honourProxyVariables } from './runtime/proxy.js';
 import type { CredentialRun } from './wiring.js';
+import { failOnce } from './run/step.js';
 
 /** The outputs and the job summary, written after a failure too; a failure to write them is only a warning. */
 async function report(
@@ -16,7 +17,7 @@ async function report(
 ): Promise<void> {
   try {
     const facts = credential.report();
-    setOutputs(facts, exposeSecret);
+    setOutputs(facts, exposeSecret, failure);
     await writeSummary(facts, failure);
   } catch (error) {
     core.warning(`Could not write the report: ${errorMessage(error)}`);
@@ -30,7 +31,7 @@ async function runConfig(config: string): Promise<void> {
     const { runMany } = await loadChunk('the config run', () => import('./config/run-many.js'));
     await runMany(config);
   } catch (error) {
-    core.setFailed(errorMessage(error));
+    failOnce(error instanceof Error ? error : new Error(errorMessage(error)));
   }
 }
 
@@ -53,5 +54,5 @@ export async function run(): Promise<void> {
     failure = error instanceof Error ? error : new Error(errorMessage(error));
   }
   if (credential) await report(credential, exposeSecret, failure);
-  if (failure) core.setFailed(failure.message);
+  if (failure) failOnce(failure);
 }

@@ -25,6 +25,7 @@ import {
 } from './github/record-variable.js';
 import { repositoryReads } from './github/repository-reads.js';
 import { createSecretTarget } from './github/secret-targets.js';
+import { runningWorkflowTokenSecrets, workflowContext } from './github/workflow-secrets.js';
 import type { CredentialReport } from './report/credential-report.js';
 import type { Clock } from './run/retry.js';
 import type { CommonSettings } from './settings/settings.js';
@@ -99,7 +100,8 @@ function apiTokenRun(settings: ApiTokenRunSettings, clients: RunClients): Creden
     ...targetPorts(settings, clients.github),
     ...clock,
     checkApiToken: () => checkRunningToken(cloudflare, scope),
-    apiTokens
+    apiTokens,
+    workflow: { repository: workflowContext().repository, tokenSecrets: runningWorkflowTokenSecrets() }
   };
   const record = newApiTokenRecord();
   return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };

@@ -85,7 +85,12 @@ describe('bad inputs fail before any request, naming the input', () => {
     ],
     [
       'a YAML alias bomb in api-token-policy',
-      () => ({ credential: 'api-token', 'account-id': '', 'api-token-policy': ALIAS_BOMB }),
+      () => ({
+        credential: 'api-token',
+        'api-token-secret-name': 'CF_DNS',
+        'account-id': '',
+        'api-token-policy': ALIAS_BOMB
+      }),
       /^::error::Input 'api-token-policy': its YAML aliases \(\*name\) expand too far/
     ]
   ];

@@ -141,7 +141,8 @@ describe('dist/index.js against the emulator', () => {
     emu.resetRequests();
     const result = await run(emu, { 'dry-run': 'true' });
     expect(result.exitCode).toBe(0);
-    expect(result.outputs.result).toBe('rotated');
+    expect(result.outputs.result).toBe('would-rotate');
+    expect(result.stdout).toContain('Plan (dry run): would rotate');
     expect(mutations(emu)).toEqual([]);
   });
 

@@ -145,6 +145,7 @@ function settings(
       revokePrevious: false,
       verifyUrl: undefined,
       clientIdAsVariable: false,
+      allowOverwrite: false,
       clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
       clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
       ...own

@@ -203,6 +203,7 @@ function credentialInputs(world: World, options: RunOptions): Record<string, str
   if (world.credential === 'api-token') {
     return {
       credential: 'api-token',
+      'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
       'cloudflare-api-token': ADMIN_CF_TOKEN,
       'token-name': API_TOKEN_NAME,
       // As a workflow would have it: used by the first create only.

@@ -1,9 +1,20 @@
+import { TargetReadError } from '../errors.js';
 import type { OrganizationAccess, Visibility } from '../settings/targets.js';
 import type { GitHubClient } from './octokit.js';
 import { repositoryReads } from './repository-reads.js';
 
 /** Repository ids by lower-case name, shared by the secrets of one target line. */
 export type RepositoryIdCache = Map<string, Promise<number>>;
+
+/** A repos= entry that names no repository of the organization (that github-token can see). */
+function missingRepository(owner: string, repo: string, cause: unknown): TargetReadError {
+  return new TargetReadError(
+    `org:${owner}`,
+    `The repos= entry '${repo}' of target org:${owner} names no repository in ${owner} (404 Not Found), or github-token cannot see it.`,
+    `Fix the name in repos= (a repository name without the owner), or give github-token access to ${owner}/${repo}.`,
+    { cause }
+  );
+}
 
 /** One read per repository, however many secrets of the line need its id (batched: repository-reads.ts). */
 function repositoryId(
@@ -17,7 +28,12 @@ function repositoryId(
   if (!id) {
     id = repositoryReads(octokit)
       .facts(owner, repo)
-      .then((facts) => facts.id);
+      .then(
+        (facts) => facts.id,
+        (error: unknown) => {
+          throw (error as { status?: number }).status === 404 ? missingRepository(owner, repo, error) : error;
+        }
+      );
     cache.set(key, id);
   }
   return id;

@@ -86,6 +86,12 @@ export async function distribute(
           : await writeSlot(work, slot, value, ports)
       );
     }
+    // The README's promise: where the value failed, a companion left as it was shows as skipped.
+    if (work.valueFailed()) {
+      for (const slot of order)
+        if (slot.role === 'companion' && work.status(slot.key) === 'unchanged')
+          work.setStatus(slot.key, 'skipped');
+    }
     if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${writes.length} targets written.`);
   }
 }

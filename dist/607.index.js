@@ -1,18 +1,18 @@
-export const id = 379;
-export const ids = [379];
+export const id = 607;
+export const ids = [607];
 export const modules = {
 
-/***/ 379:
+/***/ 607:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   readApiTokenSettings: () => (/* reexport safe */ _chunk_XLL5RM34_js__WEBPACK_IMPORTED_MODULE_1__.b)
+/* harmony export */   credentialRun: () => (/* reexport safe */ _chunk_FR7VEV2L_js__WEBPACK_IMPORTED_MODULE_1__.d)
 /* harmony export */ });
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(995);
-/* harmony import */ var _chunk_XLL5RM34_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(679);
-/* harmony import */ var _chunk_R32JIHOF_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(193);
-/* harmony import */ var _chunk_TLXIPXFD_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(119);
+/* harmony import */ var _chunk_FR7VEV2L_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(662);
+/* harmony import */ var _chunk_K55QBTY4_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83);
+/* harmony import */ var _chunk_PU47XC3K_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(362);
 /* harmony import */ var _chunk_LVKEIE3P_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(73);
 const require=(0,node_module__WEBPACK_IMPORTED_MODULE_0__.createRequire)(import.meta.url);
 
