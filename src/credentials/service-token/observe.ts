@@ -4,6 +4,7 @@ import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
 import { TokenLookupError } from '../../errors.js';
 import type { FanOut } from '../../targets/fan-out.js';
 import { observeTargets } from '../../targets/observe.js';
+import { firstPerOwnerAndKind } from '../../targets/write-probe.js';
 import type { TargetWork } from '../../targets/target-work.js';
 import type { TargetState, TokenState } from './model.js';
 import type { ServiceTokenPorts } from './ports.js';
@@ -50,10 +51,13 @@ function targetStates(fanOut: FanOut, clientIdName: string, clientSecretName: st
 
 /**
  * Without a token the run creates one and writes every target: only organization targets need their secrets
- * read first (the visibility of an existing secret is kept).
+ * read first (the visibility of an existing secret is kept), and, unless allow-overwrite, the first target of
+ * each owner and kind, where the create guard looks for another token's secrets (a token-name typo).
  */
-function keepsAccess(work: TargetWork): boolean {
-  return work.target.kind === 'organization' || work.target.kind === 'dependabot-organization';
+function readBeforeCreate(fanOut: FanOut, allowOverwrite: boolean): (work: TargetWork) => boolean {
+  const sample = new Set(allowOverwrite ? [] : firstPerOwnerAndKind(fanOut.works));
+  return (work) =>
+    sample.has(work) || work.target.kind === 'organization' || work.target.kind === 'dependabot-organization';
 }
 
 /** Everything read-only, at once: cloudflare-api-token itself, the service token, and every target. */
@@ -65,7 +69,10 @@ export async function observe(
   const [running, token, recordText] = await Promise.all([
     ports.checkApiToken(),
     findToken(settings, ports.tokens).then(async (found) => {
-      await observeTargets(fanOut, found ? undefined : keepsAccess);
+      await observeTargets(
+        fanOut,
+        found ? undefined : readBeforeCreate(fanOut, settings.serviceToken.allowOverwrite)
+      );
       return found;
     }),
     ports.rotationRecord.read()
