@@ -1,8 +1,7 @@
 import { step } from '../../run/step.js';
-import { DistributionError } from '../../errors.js';
 import { logStep, type RunRecord } from '../../run/record.js';
 import type { FanOut } from '../../targets/fan-out.js';
-import { archivedAdvice, failedOutcomes, failedTargetList } from '../../targets/failure-report.js';
+import { concludeDryRunPreflight } from '../../targets/dry-run-verdict.js';
 import { isFailed } from '../../targets/slots.js';
 import type { ApiTokenPlan } from './plan.js';
 import type { ApiTokenPorts } from './ports.js';
@@ -34,14 +33,7 @@ export async function dryRunApiToken(
       `Would delete API token(s) no target holds: ${plan.obsolete.map((token) => token.id).join(', ')}.`
     );
   }
-  const failed = failedOutcomes(record.outcomes);
-  if (failed.length) {
-    throw new DistributionError(
-      `Dry run: a real run would not write ${failed.length} of ${record.outcomes.length} target(s): ${failedTargetList(record.outcomes)}.`,
-      `${archivedAdvice(record.outcomes)}Fix the targets named, then run the dry run again.`
-    );
-  }
-  logStep(record, 'Dry run: every read-only check passed; nothing was changed.');
+  concludeDryRunPreflight(record);
   if (plan.writes.length || plan.action !== 'none') {
     logStep(
       record,

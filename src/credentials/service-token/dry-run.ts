@@ -1,8 +1,7 @@
 import { step } from '../../run/step.js';
-import { DistributionError } from '../../errors.js';
 import { logStep } from '../../run/record.js';
 import type { FanOut } from '../../targets/fan-out.js';
-import { archivedAdvice, failedOutcomes, failedTargetList } from '../../targets/failure-report.js';
+import { concludeDryRunPreflight } from '../../targets/dry-run-verdict.js';
 import { isFailed } from '../../targets/slots.js';
 import type { TokenState } from './model.js';
 import type { Plan } from './plan.js';
@@ -58,14 +57,7 @@ export async function dryRun(
       work.setStatus('clientSecret', 'planned');
     if (write.clientId && !isFailed(work.status('clientId'))) work.setStatus('clientId', 'planned');
   }
-  const failed = failedOutcomes(record.outcomes);
-  if (failed.length) {
-    throw new DistributionError(
-      `Dry run: a real run would not write ${failed.length} of ${record.outcomes.length} target(s): ${failedTargetList(record.outcomes)}.`,
-      `${archivedAdvice(record.outcomes)}Fix the targets named, then run the dry run again.`
-    );
-  }
-  logStep(record, 'Dry run: every read-only check passed; nothing was changed.');
+  concludeDryRunPreflight(record);
   const notMade = checksNeedingAWrite(plan, accessPolicies);
   if (notMade.length) logStep(record, `Dry run: not checked, as they need a write: ${notMade.join('; ')}.`);
 }
