@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Emulator } from '../../emulator/server.ts';
@@ -63,5 +63,18 @@ describe('dist/ in files loaded when needed', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  // The entry is what every run compiles first, a bad input's run only that: what it holds sets the start time.
+  it('keeps the entry small and free of the HTTP stacks the action never uses; dist/ stays under 1 MB', () => {
+    const dist = dirname(DIST_ENTRY);
+    const entry = readFileSync(DIST_ENTRY, 'utf8');
+    expect(entry.length).toBeLessThan(100_000);
+    // @actions/core's OIDC client (@actions/http-client) and undici, and libsodium: in no chunk, or in a lazy one.
+    for (const marker of ['ACTIONS_ID_TOKEN_REQUEST_URL', 'undici', 'crypto_box_seal']) {
+      expect(entry).not.toContain(marker);
+    }
+    const total = readdirSync(dist).reduce((sum, file) => sum + statSync(join(dist, file)).size, 0);
+    expect(total).toBeLessThan(1_000_000);
   });
 });

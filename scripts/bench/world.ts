@@ -80,7 +80,10 @@ function ref(repo: string, name: string) {
   return { kind: 'repo', owner: OWNER, repo, name } as const;
 }
 
-/** For (a): no token, and every target holds both secrets of an earlier, deleted token. */
+/**
+ * For (a): no token, and every target holds both secrets of an earlier, deleted token: the create guard stops
+ * such a run unless allow-overwrite, which the (a) runs set.
+ */
 export function seedLeftovers(world: World): void {
   for (const [index, repo] of world.repos.entries()) {
     world.emu.github.seedSecret({
@@ -196,6 +199,8 @@ export interface RunOptions {
   readonly strategy?: 'replace' | 'roll';
   /** Preload the probe (default true). */
   readonly probe?: boolean;
+  /** Service tokens: allow-overwrite, for a create over the secrets of a deleted token (world a). */
+  readonly allowOverwrite?: boolean;
 }
 
 /** The inputs that name the credential: a service token of the account, or a user-owned API token. */
@@ -211,7 +216,12 @@ function credentialInputs(world: World, options: RunOptions): Record<string, str
       strategy: options.strategy ?? 'replace'
     };
   }
-  return { 'cloudflare-api-token': SERVICE_CF_TOKEN, 'account-id': ACCOUNT, 'token-name': TOKEN_NAME };
+  return {
+    'cloudflare-api-token': SERVICE_CF_TOKEN,
+    'account-id': ACCOUNT,
+    'token-name': TOKEN_NAME,
+    ...(options.allowOverwrite ? { 'allow-overwrite': 'true' } : {})
+  };
 }
 
 /** Runs dist/index.js once against the world, with the request log cleared first. */

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
+// A named import: the tree-shaking pre-pass keeps only this function of @actions/core (not its OIDC client).
+import { error as printError } from '@actions/core';
 import { errorMessage } from '../errors.js';
 
 /** Prints a thrown error's message, documented where it is thrown (README Troubleshooting), not here. */
-const annotate = (message: string): void => core.error(message);
+const annotate = (message: string): void => printError(message);
 
 /** Failures already printed as `::error::` inside the step they happened in. */
 const reported = new WeakSet<object>();

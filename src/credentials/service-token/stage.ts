@@ -93,7 +93,9 @@ async function rotate(
     token: observed,
     tokenName: observed.name,
     issuedAt,
-    clientSecretVersion: version ?? observed.hints.clientSecretVersion,
+    // The version the rotation makes, where known before it (zone scope); otherwise unknown until it answers,
+    // so that a run killed after the rotation leaves no version for the next run to call foreign.
+    clientSecretVersion: version,
     previousValidUntil: validUntil
   });
   const issued = await unlessItFailed(keeper, async () => {

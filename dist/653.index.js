@@ -1,17 +1,17 @@
-export const id = 750;
-export const ids = [750];
+export const id = 653;
+export const ids = [653];
 export const modules = {
 
-/***/ 750:
+/***/ 653:
 /***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
 
 __webpack_require__.r(__webpack_exports__);
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
-/* harmony export */   credentialRun: () => (/* reexport safe */ _chunk_TALYBPNS_js__WEBPACK_IMPORTED_MODULE_1__.d)
+/* harmony export */   credentialRun: () => (/* reexport safe */ _chunk_3273TOQM_js__WEBPACK_IMPORTED_MODULE_1__.d)
 /* harmony export */ });
 /* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(995);
-/* harmony import */ var _chunk_TALYBPNS_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(555);
-/* harmony import */ var _chunk_K55QBTY4_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(83);
+/* harmony import */ var _chunk_3273TOQM_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(930);
+/* harmony import */ var _chunk_EUF5YI7E_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(595);
 /* harmony import */ var _chunk_PU47XC3K_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(362);
 /* harmony import */ var _chunk_LVKEIE3P_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(73);
 const require=(0,node_module__WEBPACK_IMPORTED_MODULE_0__.createRequire)(import.meta.url);
