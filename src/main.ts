@@ -46,9 +46,10 @@ export async function run(): Promise<void> {
     const settings = await loadSettings();
     exposeSecret = settings.exposeSecret;
     await honourProxyVariables();
-    // The rotation (Cloudflare SDK, Octokit) is a chunk of its own: a run that fails on its inputs never loads it.
+    // The rotation (Cloudflare SDK, Octokit, the credential's code) is in chunks of their own: a run that fails on
+    // its inputs never loads them.
     const { credentialRun } = await loadChunk('the rotation', () => import('./wiring.js'));
-    credential = credentialRun(settings);
+    credential = await credentialRun(settings);
     await credential.run();
   } catch (error) {
     failure = error instanceof Error ? error : new Error(errorMessage(error));

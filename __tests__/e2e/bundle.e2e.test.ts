@@ -34,7 +34,7 @@ describe('dist/ in files loaded when needed', () => {
   });
 
   it('stops before any change when the libsodium chunk is missing', async () => {
-    copy = distWithout('crypto_box_seal');
+    copy = distWithout('crypto_aead_chacha20poly1305'); // in libsodium itself, nowhere else
     const result = await runDist({
       inputs: inputs(emu, { targets: 'octo-org/web' }),
       env: { GITHUB_REPOSITORY: 'octo-org/web', ROTATOR_WRITE_INTERVAL_MS: '0' },
@@ -46,6 +46,18 @@ describe('dist/ in files loaded when needed', () => {
     );
     expect(changes(emu)).toEqual([]);
     expect(emu.cloudflare.tokens()).toEqual([]);
+  });
+
+  it("creates a service token with the API token's chunk gone: each credential loads only its own code", async () => {
+    copy = distWithout('Observe the API token and the targets');
+    const result = await runDist({
+      inputs: inputs(emu, { targets: 'octo-org/web' }),
+      env: { GITHUB_REPOSITORY: 'octo-org/web', ROTATOR_WRITE_INTERVAL_MS: '0' },
+      entry: join(copy.dir, 'index.js')
+    });
+    expect(result.stdout).not.toMatch(/::error::/);
+    expect(result.exitCode).toBe(0);
+    expect(result.outputs['result']).toBe('created');
   });
 
   it('fails on a bad input without loading the rotation: dist/index.js alone suffices', async () => {

@@ -27,9 +27,10 @@ export function printServiceTokens(results: readonly ScenarioResult[]): void {
   console.log(`
 Minimum = one public-key read per key scope that gets a changed secret + one write per secret whose value changed
 (read back from the emulator). Extra GitHub calls: secret lists (one per target, every run: updated_at tells fresh
-from stale; skipped on a create for repository and environment targets), repository reads (archived check: one
-GraphQL query per 100 repositories written), the write-permission probe (one
-client-id rewrite per owner before a rotation: the +1 write in (b)). Cloudflare: verify (cloudflare-api-token is
+from stale; on a create, only the first repository or environment target of each owner is read, for the create
+guard, and none with allow-overwrite, as in (a)), repository reads (archived check: one GraphQL query per 100
+repositories written), the rotation record (GH var reads, and GH other: its writes, 3 in a create, 2 in a
+rotation), the write-permission probe (one client-id rewrite per owner before a rotation: the +1 write in (b)). Cloudflare: verify (cloudflare-api-token is
 active, its expiry), list (find the token by name), get (re-read before rotating: another run rotated?),
 create/rotate (the change itself). RL answers: GitHub 403/429 rate-limit answers received.`);
 

@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { EntriesFailedError, errorMessage } from '../errors.js';
 import { failedTargets, resultsOutput, writeManySummary, type EntryReport } from '../report/many-summary.js';
 import { createRunClients, type RunClients } from '../run-clients.js';
-import { credentialRun } from '../wiring.js';
+import { credentialRun, loadCredentialRuns } from '../wiring.js';
 import type { ConfigEntry } from './entries.js';
 import { readConfig } from './read-config.js';
 
@@ -13,7 +13,7 @@ async function runEntry(entry: ConfigEntry, clients: RunClients, count: number):
   const { settings } = entry;
   const name = settings.tokenName ?? settings.tokenId ?? '';
   core.info(`── ${entry.where} of ${count}: ${settings.credential} ${name} ──`);
-  const credential = credentialRun(settings, clients);
+  const credential = await credentialRun(settings, clients);
   let failure: Error | undefined;
   try {
     await credential.run();
@@ -53,6 +53,7 @@ export async function runMany(path: string): Promise<void> {
     return;
   }
   const first = entries[0] as ConfigEntry;
+  await loadCredentialRuns(entries.map((entry) => entry.settings.credential));
   const clients = createRunClients(first.settings);
   const reports: EntryReport[] = [];
   for (const entry of entries) reports.push(await runEntry(entry, clients, entries.length));
