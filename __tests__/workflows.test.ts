@@ -558,6 +558,42 @@ describe('example workflows', () => {
     }
   });
 
+  // Copied elsewhere, an example works with only the marked values changed: every input it passes exists.
+  it.each(exampleFiles)('%s passes only inputs and secrets the action (or rotate.yml) declares', (file) => {
+    const rotateOn = mapping(
+      mapping(workflow('rotate.yml').on, 'rotate.yml on').workflow_call,
+      'workflow_call'
+    );
+    for (const [id, job] of jobsOf(workflow(file))) {
+      if (reusableWorkflowOf(job) !== undefined) {
+        for (const name of Object.keys(optionalMapping(job.with, `${id} with`)))
+          expect({
+            job: id,
+            input: name,
+            declared: name in optionalMapping(rotateOn.inputs, 'inputs')
+          }).toEqual({
+            job: id,
+            input: name,
+            declared: true
+          });
+        for (const name of Object.keys(optionalMapping(job.secrets, `${id} secrets`)))
+          expect({
+            job: id,
+            secret: name,
+            declared: name in optionalMapping(rotateOn.secrets, 'secrets')
+          }).toEqual({ job: id, secret: name, declared: true });
+      }
+      for (const step of stepsOf(job).filter(runsThisAction)) {
+        for (const name of Object.keys(optionalMapping(step.with, `${id} step with`)))
+          expect({ job: id, input: name, declared: name in actionInputs }).toEqual({
+            job: id,
+            input: name,
+            declared: true
+          });
+      }
+    }
+  });
+
   it.each(exampleFiles)('%s has a concurrency group when it rotates', (file) => {
     const wf = workflow(file);
     for (const [id, job] of jobsOf(wf)) {

@@ -46,7 +46,8 @@ export class ContractMonitor {
       method: req.method,
       path: req.path,
       status: res.status,
-      body
+      body,
+      requestBody: req.body
     });
     return this.#record({
       api,

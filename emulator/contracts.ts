@@ -14,6 +14,8 @@ import addFormats from 'ajv-formats';
 import { bestMatch, compileTemplate } from './path-templates.ts';
 import type { PathTemplate } from './path-templates.ts';
 import { toJsonSchema } from './openapi-schema.ts';
+import { checkGraphqlRequest, checkGraphqlResponse } from './graphql-contract.ts';
+import { GRAPHQL_PATH } from './github/graphql-schema.ts';
 
 export type Api = 'cloudflare' | 'github';
 
@@ -30,6 +32,8 @@ export interface ResponseToCheck {
   path: string;
   status: number;
   body: unknown;
+  /** The request's body: a GraphQL answer is checked against the query it answers. */
+  requestBody?: unknown;
 }
 
 export interface ContractChecker {
@@ -191,6 +195,7 @@ class OpenApiChecker implements ContractChecker {
   }
 
   checkRequest(api: Api, req: RequestToCheck): string[] {
+    if (isGraphql(api, req.method, req.path)) return checkGraphqlRequest(`POST ${req.path}`, req.body);
     const found = this.#find(api, req.method, req.path);
     if (!found) return [noContract(req.method, req.path)];
     const { operation, params } = found;
@@ -203,6 +208,8 @@ class OpenApiChecker implements ContractChecker {
   }
 
   checkResponse(api: Api, res: ResponseToCheck): string[] {
+    if (isGraphql(api, res.method, res.path))
+      return checkGraphqlResponse(`POST ${res.path} → ${res.status}`, res.requestBody, res.body, res.status);
     const found = this.#find(api, res.method, res.path);
     if (!found) return [noContract(res.method, res.path)];
     const { operation } = found;
@@ -375,6 +382,11 @@ function describe(error: ErrorObject): string {
   return allowed === undefined
     ? (error.message ?? error.keyword)
     : `${error.message}: ${JSON.stringify(allowed)}`;
+}
+
+/** GitHub's GraphQL endpoint: checked against GitHub's GraphQL schema (graphql-contract.ts), not OpenAPI. */
+function isGraphql(api: Api, method: string, path: string): boolean {
+  return api === 'github' && method.toUpperCase() === 'POST' && GRAPHQL_PATH.test(path);
 }
 
 function noContract(method: string, path: string): string {

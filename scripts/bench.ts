@@ -5,7 +5,8 @@
 // credentials × 25 targets in one run. The parts: scripts/bench/.
 // Method and interpretation: BENCHMARKS.md.
 
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { apiTokenRuns, type ApiScenarioResult } from './bench/api-token-runs.ts';
 import { benchChecks, printChecks } from './bench/checks.ts';
 import { coldStart } from './bench/cold-start.ts';
@@ -22,6 +23,7 @@ import {
 } from './bench/report.ts';
 import { progress, type ScenarioResult } from './bench/result.ts';
 import { serviceTokenRuns } from './bench/service-token-runs.ts';
+import { startBench, treeBytes } from './bench/start.ts';
 import { seconds } from './bench/table.ts';
 import { DIST_ENTRY } from './run-dist.ts';
 
@@ -31,6 +33,7 @@ async function main(): Promise<number> {
     console.error('dist/index.js is missing: run `npm run build` first.');
     return 1;
   }
+  if (options.start !== undefined) return startBench(options.start);
   const started = performance.now();
   const shape: ConfigShape = options.quick
     ? { serviceTokens: 3, apiTokens: 1, targetsEach: 5 }
@@ -43,7 +46,7 @@ async function main(): Promise<number> {
     console.log(`\nBenchmark took ${seconds(performance.now() - started, 0)}.`);
     return checks.every(([, passed]) => passed) ? 0 : 1;
   }
-  const bundleBytes = statSync(DIST_ENTRY).size;
+  const bundleBytes = treeBytes(dirname(DIST_ENTRY));
   const results: ScenarioResult[] = [];
   for (const size of options.sizes) results.push(...(await serviceTokenRuns(size, options)));
   const apiResults: ApiScenarioResult[] = [];

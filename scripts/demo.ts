@@ -54,6 +54,7 @@ function apiTokenInputs(emulator: Emulator, mode: string): Record<string, string
   return {
     ...inputs(emulator, mode),
     credential: 'api-token',
+    'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
     'cloudflare-api-token': 'cf-demo-admin-token',
     'account-id': '',
     'token-name': 'demo-deploy',

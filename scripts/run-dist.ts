@@ -27,6 +27,8 @@ export interface DistRunOptions {
   /** Called with the child process once started, e.g. to kill it at a chosen moment. */
   readonly onStart?: (child: ReturnType<typeof spawn>) => void;
   readonly timeoutMs?: number;
+  /** Another copy of the bundle's entry (default dist/index.js). */
+  readonly entry?: string;
 }
 
 /** Parses the GITHUB_OUTPUT file format (`name<<DELIMITER` … `DELIMITER`). */
@@ -71,7 +73,7 @@ export async function runDist(options: DistRunOptions): Promise<DistRun> {
     Object.entries(process.env).filter(([key]) => !key.startsWith('INPUT_') && !key.startsWith('GITHUB_'))
   );
   const started = performance.now();
-  const child = spawn(process.execPath, [DIST_ENTRY], {
+  const child = spawn(process.execPath, [options.entry ?? DIST_ENTRY], {
     env: {
       ...base,
       GITHUB_OUTPUT: outputFile,

@@ -135,6 +135,21 @@ export class CleanupError extends RotatorError {
   readonly kind = 'cleanup';
 }
 
+/** A part of the bundle (a chunk of dist/) could not be loaded; found before anything changed. */
+export class BundleError extends RotatorError {
+  readonly kind = 'bundle';
+}
+
+/** A proxy variable is set, but this Node cannot send the action's requests through it. */
+export class ProxySupportError extends RotatorError {
+  readonly kind = 'proxy';
+}
+
+/** A create (or write) would overwrite secrets that belong to another credential; needs an explicit opt-in. */
+export class OverwriteError extends RotatorError {
+  readonly kind = 'overwrite';
+}
+
 /** An Access policy the token must belong to is missing, unreadable, not editable, or not a Service Auth policy. */
 export class AccessPolicyError extends RotatorError {
   readonly kind = 'access-policy';

@@ -1,114 +1,32 @@
-import { readInactivity } from './cloudflare/access-organization.js';
-import { CloudflareAccessPolicies } from './cloudflare/access-policies.js';
-import { CloudflareApiTokens } from './cloudflare/api-tokens.js';
-import { checkRunningToken } from './cloudflare/running-token.js';
-import { CloudflareServiceTokens } from './cloudflare/service-tokens.js';
-import type { ApiTokenPorts } from './credentials/api-token/ports.js';
-import { newApiTokenRecord } from './credentials/api-token/record.js';
-import { apiTokenReport } from './credentials/api-token/report.js';
-import { runApiToken } from './credentials/api-token/run.js';
-import type { ApiTokenRunSettings } from './credentials/api-token/settings.js';
-import type { ServiceTokenPorts } from './credentials/service-token/ports.js';
-import { newServiceTokenRecord } from './credentials/service-token/record.js';
-import { serviceTokenReport } from './credentials/service-token/report.js';
-import { runServiceToken } from './credentials/service-token/run.js';
-import type { ServiceTokenRunSettings } from './credentials/service-token/settings.js';
-import { requestVerifyUrl } from './credentials/service-token/verify-url.js';
 import type { Settings } from './credentials/settings.js';
-import { sealSecret } from './crypto/seal.js';
-import type { GitHubClient } from './github/octokit.js';
-import {
-  createRecordVariable,
-  recordPlace,
-  recordVariableName,
-  type RecordVariable
-} from './github/record-variable.js';
-import { createSecretTarget } from './github/secret-targets.js';
-import type { CredentialReport } from './report/credential-report.js';
-import type { Clock } from './run/retry.js';
-import type { CommonSettings } from './settings/settings.js';
 import { createRunClients, type RunClients } from './run-clients.js';
-import type { TargetPorts } from './targets/ports.js';
+import { loadChunk } from './runtime/chunks.js';
+import type { CredentialRun } from './wiring/shared.js';
 
-/** A credential's run, wired to the real adapters, and what it tells the report afterwards. */
-export interface CredentialRun {
-  run(): Promise<void>;
-  report(): CredentialReport;
-}
+export type { CredentialRun } from './wiring/shared.js';
 
-const clock: Clock = {
-  now: () => new Date(),
-  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms))
-};
+// Each credential's code is a chunk of its own: a run loads the one it manages, not both.
+const loadServiceTokenRun = () =>
+  loadChunk('the service token rotation', () => import('./wiring/service-token.js'));
+const loadApiTokenRun = () => loadChunk('the API token rotation', () => import('./wiring/api-token.js'));
 
-/** The ports both credentials share: GitHub through Octokit, libsodium. */
-function targetPorts(settings: CommonSettings, octokit: GitHubClient): TargetPorts {
-  return {
-    targets: settings.targets.map((target) => createSecretTarget(octokit, target)),
-    isArchived: async (owner, repo) => (await octokit.rest.repos.get({ owner, repo })).data.archived,
-    seal: sealSecret
-  };
-}
-
-/** The record lives beside the first target (see README, "The rotation record"). */
-function rotationRecordOf(settings: ServiceTokenRunSettings, octokit: GitHubClient): RecordVariable {
-  const place = recordPlace(settings.targets);
-  if (!place) throw new Error('A service token run without targets.');
-  return createRecordVariable(
-    octokit,
-    place,
-    recordVariableName(settings.serviceToken.clientSecretSecretName)
-  );
-}
-
-/** A service token: the Cloudflare SDK, Octokit, libsodium, fetch for verify-url. */
-function serviceTokenRun(settings: ServiceTokenRunSettings, clients: RunClients): CredentialRun {
-  const { cloudflare, github: octokit } = clients;
-  const ports: ServiceTokenPorts = {
-    ...targetPorts(settings, octokit),
-    rotationRecord: rotationRecordOf(settings, octokit),
-    ...clock,
-    checkApiToken: () => checkRunningToken(cloudflare, settings.scope),
-    tokens: new CloudflareServiceTokens(cloudflare, settings.scope),
-    accessPolicies: new CloudflareAccessPolicies(cloudflare, settings.scope),
-    readInactivity: () => readInactivity(cloudflare, settings.scope),
-    requestVerifyUrl: (url, clientId, clientSecret) =>
-      requestVerifyUrl(url, clientId, clientSecret, settings.timing)
-  };
-  const record = newServiceTokenRecord();
-  return {
-    run: () => runServiceToken(settings, ports, record),
-    report: () => serviceTokenReport(record, settings)
-  };
-}
-
-/** An API token, owned by the account in account-id or by the user. */
-function apiTokenRun(settings: ApiTokenRunSettings, clients: RunClients): CredentialRun {
-  const connectWith = (apiToken: string) => clients.connect(apiToken);
-  const scope = settings.scope;
-  const apiTokens = new CloudflareApiTokens(
-    connectWith,
-    settings.cloudflareApiToken,
-    scope.kind === 'account' ? { kind: 'account', accountId: scope.id } : { kind: 'user' }
-  );
-  // Its own client: after a roll of the token that runs the action, the store moves to the new value.
-  const cloudflare = connectWith(settings.cloudflareApiToken);
-  const ports: ApiTokenPorts = {
-    ...targetPorts(settings, clients.github),
-    ...clock,
-    checkApiToken: () => checkRunningToken(cloudflare, scope),
-    apiTokens
-  };
-  const record = newApiTokenRecord();
-  return { run: () => runApiToken(settings, ports, record), report: () => apiTokenReport(record, settings) };
+/**
+ * Loads the code of every credential a run manages before its first one starts, so that a missing chunk stops
+ * a `config` run before any entry changed anything.
+ */
+export async function loadCredentialRuns(credentials: Iterable<Settings['credential']>): Promise<void> {
+  const kinds = new Set(credentials);
+  await Promise.all([
+    kinds.has('api-token') ? loadApiTokenRun() : undefined,
+    [...kinds].some((kind) => kind !== 'api-token') ? loadServiceTokenRun() : undefined
+  ]);
 }
 
 /** `clients`: the run's shared clients (a `config` file's entries share them); by default, the credential's own. */
-export function credentialRun(
+export async function credentialRun(
   settings: Settings,
   clients: RunClients = createRunClients(settings)
-): CredentialRun {
-  return settings.credential === 'api-token'
-    ? apiTokenRun(settings, clients)
-    : serviceTokenRun(settings, clients);
+): Promise<CredentialRun> {
+  if (settings.credential === 'api-token') return (await loadApiTokenRun()).apiTokenRun(settings, clients);
+  return (await loadServiceTokenRun()).serviceTokenRun(settings, clients);
 }

@@ -272,6 +272,7 @@ describe(`Access policy membership (${process.env['EMULATOR_PROFILE'] ?? 'rich'}
     e.clock.advance(40 * 86_400_000);
     const result = await run(e, {
       credential: 'api-token',
+      'api-token-secret-name': 'CLOUDFLARE_DNS_TOKEN',
       'cloudflare-api-token': 'cf-admin',
       'account-id': '',
       'token-name': 'dns',

@@ -2,6 +2,9 @@
 // api-token-policy, replacing and rolling them (also the token the action runs with), failures at each step of a
 // replacement, check mode, dry runs and bad inputs. Every test ends with no contract violation.
 
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { PERMISSION_GROUPS } from '../../emulator/cloudflare/permission-groups.ts';
 import type { Fixture } from '../../emulator/fixture.ts';
@@ -102,6 +105,7 @@ function runApiToken(overrides: Record<string, string> = {}, env: Record<string,
     emu,
     {
       credential: 'api-token',
+      'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
       'cloudflare-api-token': ADMIN,
       'account-id': '',
       'token-name': 'dns',
@@ -470,7 +474,7 @@ describe('failures during a replacement leave a working token everywhere and no 
     expect(result.exitCode).toBe(1);
     expect(errors(result)).toMatch(/The new API token 'dns' \(\w+\) does not work from this runner/);
     expect(errors(result)).toMatch(/It was deleted again; nothing was written/);
-    expect(result.outputs.result).toBeUndefined();
+    expect(result.outputs.result).toBe('failed');
     expectTokens();
     for (const place of PLACES) expect(held(place)).toBeUndefined();
     expectNoValueLeaked(result);
@@ -694,12 +698,67 @@ describe('check mode, dry runs and bad inputs', () => {
 
     const dryRun = await runApiToken({ 'dry-run': 'true' });
     expect(dryRun.exitCode).toBe(0);
-    expect(dryRun.outputs.result).toBe('replaced');
+    expect(dryRun.outputs.result).toBe('would-replace');
     expect(mutations(emu)).toEqual([]);
     expectTokens(seeded.id);
     expectHeldBy(seeded.id);
     expectNoValueLeaked(check);
     expectNoValueLeaked(dryRun);
+  });
+
+  it("requires api-token-secret-name (no default that could be the rotator's own secret)", async () => {
+    const result = await runApiToken({ 'api-token-secret-name': '', 'api-token-policy': DNS_ONE_ZONE });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toMatch(
+      /::error::Input 'api-token-secret-name': is required for credential: api-token \(it has no default\)/
+    );
+    expect(emu.requests()).toEqual([]);
+  });
+
+  it('refuses to write another token over the secret the workflow passes as cloudflare-api-token', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'rotator-workspace-'));
+    mkdirSync(join(workspace, '.github', 'workflows'), { recursive: true });
+    writeFileSync(
+      join(workspace, '.github', 'workflows', 'rotate.yml'),
+      'jobs:\n  rotate:\n    steps:\n      - uses: owner/rotator@v1\n        with:\n          cloudflare-api-token: ${{ secrets.CLOUDFLARE_API_TOKEN }}\n'
+    );
+    const env = {
+      GITHUB_WORKSPACE: workspace,
+      GITHUB_WORKFLOW_REF: 'octo-org/web/.github/workflows/rotate.yml@refs/heads/main'
+    };
+    const refused = await runApiToken({ 'api-token-policy': DNS_ONE_ZONE }, env);
+    expect(refused.exitCode).toBe(1);
+    expect(errors(refused)).toMatch(
+      /::error::Input 'api-token-secret-name': is CLOUDFLARE_API_TOKEN, the secret this workflow passes as cloudflare-api-token in octo-org\/web, but the managed token is another one/
+    );
+    expect(mutations(emu)).toEqual([]);
+    expect(named('dns')).toEqual([]);
+    // Its own secret name: fine.
+    const own = await runApiToken(
+      { 'api-token-policy': DNS_ONE_ZONE, 'api-token-secret-name': 'CLOUDFLARE_DNS_TOKEN' },
+      env
+    );
+    expect(own.exitCode).toBe(0);
+    rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('a dry run makes the read-only checks and names the checks not made', async () => {
+    const fine = await runApiToken({ 'api-token-policy': DNS_ONE_ZONE, 'dry-run': 'true' });
+    expect(fine.exitCode).toBe(0);
+    expect(fine.outputs.result).toBe('would-create');
+    expect(fine.stdout).toContain('Plan (dry run): would create');
+    expect(fine.summary).toContain('not checked, as they need a write');
+    expect(mutations(emu)).toEqual([]);
+  });
+
+  it('suggests quoting an unquoted permission group name with a colon', async () => {
+    const policy = `policies:\n  - effect: allow\n    permission_groups:\n      - Access: Audit Logs Read\n    resources:\n      ${ACCOUNT_KEY}: '*'\n`;
+    const result = await runApiToken({ 'api-token-policy': policy });
+    expect(result.exitCode).toBe(1);
+    expect(errors(result)).toMatch(
+      /::error::Input 'api-token-policy': policies\[0\]\.permission_groups\[0\]: 'Access: Audit Logs Read' reads as a map .*Quote the name: - 'Access: Audit Logs Read'\./
+    );
+    expect(emu.requests()).toEqual([]);
   });
 
   it('fails on bad inputs before any request', async () => {

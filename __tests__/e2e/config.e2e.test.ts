@@ -50,6 +50,7 @@ credentials:
     targets: ${list(slice(2))}
   - token-name: dns-bot
     credential: api-token
+    api-token-secret-name: CLOUDFLARE_API_TOKEN
     api-token-policy: ${POLICY}
     targets: ${list(slice(3))}
 `;

@@ -112,7 +112,12 @@ describe(`declared fields and the rotation record (${process.env['EMULATOR_PROFI
   it('keeps only exact names, also where a zone list ignores the name filter', async () => {
     emu.cloudflare.seedToken({ zone: ZONE, name: 'svc-old' });
     emu.cloudflare.seedToken({ zone: ZONE, name: 'SVC' });
-    const result = await run(emu, { 'account-id': '', 'zone-id': ZONE });
+    // A name that differs only in case is refused as a likely typo, unless opted in.
+    const refused = await run(emu, { 'account-id': '', 'zone-id': ZONE });
+    expect(refused.exitCode).toBe(1);
+    expect(refused.stdout).toMatch(/'SVC' differs only in case.*did you mean 'SVC'\?/);
+    expect(mutations(emu)).toEqual([]);
+    const result = await run(emu, { 'account-id': '', 'zone-id': ZONE, 'allow-overwrite': 'true' });
     expect(result.exitCode).toBe(0);
     expect(result.outputs.result).toBe('created');
     expect(emu.cloudflare.tokens().filter((token) => token.name === 'svc')).toHaveLength(1);

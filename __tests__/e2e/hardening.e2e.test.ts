@@ -85,7 +85,12 @@ describe('bad inputs fail before any request, naming the input', () => {
     ],
     [
       'a YAML alias bomb in api-token-policy',
-      () => ({ credential: 'api-token', 'account-id': '', 'api-token-policy': ALIAS_BOMB }),
+      () => ({
+        credential: 'api-token',
+        'api-token-secret-name': 'CF_DNS',
+        'account-id': '',
+        'api-token-policy': ALIAS_BOMB
+      }),
       /^::error::Input 'api-token-policy': its YAML aliases \(\*name\) expand too far/
     ]
   ];
@@ -126,6 +131,11 @@ describe('the API hosts', () => {
       const next = `<http://127.0.0.1:${port}/repos/octo-org/web/actions/secrets?page=2>; rel="next"`;
       return { ...response, headers: { ...response.headers, link: next } };
     };
+    // An existing token: a create would not list the secrets of a repository target.
+    emu.cloudflare.seedToken({
+      name: 'svc',
+      expiresAt: new Date(Date.now() + 200 * 86_400_000).toISOString()
+    });
     try {
       const result = await run(emu, { targets: 'octo-org/web' });
       expect(result.exitCode).toBe(1);

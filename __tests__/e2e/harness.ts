@@ -100,10 +100,15 @@ export function accepted(emu: Emulator, place: SecretPlace): boolean {
   return Boolean(id && secret && emu.cloudflare.authenticates(id, secret));
 }
 
+/** A GitHub GraphQL query (the archived check, repository ids): it reads, like a GET. */
+export function isGraphqlQuery(request: { api: string; path: string }): boolean {
+  return request.api === 'github' && /^(?:\/api)?\/graphql$/.test(request.path);
+}
+
 export function mutations(emu: Emulator): string[] {
   return emu
     .requests()
-    .filter((request) => request.method !== 'GET' && request.api !== 'access')
+    .filter((request) => request.method !== 'GET' && request.api !== 'access' && !isGraphqlQuery(request))
     .map((request) => `${request.method} ${request.api} ${request.path}`);
 }
 
@@ -113,7 +118,11 @@ export function changes(emu: Emulator): string[] {
     .requests()
     .filter(
       (request) =>
-        request.method !== 'GET' && request.api !== 'access' && request.status >= 200 && request.status < 300
+        request.method !== 'GET' &&
+        request.api !== 'access' &&
+        !isGraphqlQuery(request) &&
+        request.status >= 200 &&
+        request.status < 300
     )
     .map((request) => `${request.method} ${request.api} ${request.path}`);
 }

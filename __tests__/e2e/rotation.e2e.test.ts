@@ -141,7 +141,8 @@ describe('dist/index.js against the emulator', () => {
     emu.resetRequests();
     const result = await run(emu, { 'dry-run': 'true' });
     expect(result.exitCode).toBe(0);
-    expect(result.outputs.result).toBe('rotated');
+    expect(result.outputs.result).toBe('would-rotate');
+    expect(result.stdout).toContain('Plan (dry run): would rotate');
     expect(mutations(emu)).toEqual([]);
   });
 
@@ -177,6 +178,8 @@ describe('dist/index.js against the emulator', () => {
   });
 
   it('abandons a request that hangs past the request timeout and tries it again', async () => {
+    // An existing token: a create would not list the secrets of a repository target.
+    emu.cloudflare.seedToken({ name: 'svc', expiresAt: iso(200 * DAY) });
     emu.faults.add({ api: 'github', method: 'GET', path: /\/actions\/secrets$/, fault: { delayMs: 3000 } });
     const result = await run(emu, { targets: 'octo-org/web' }, { ROTATOR_REQUEST_TIMEOUT_MS: '500' });
     expect(result.exitCode).toBe(0);

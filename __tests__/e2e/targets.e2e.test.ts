@@ -302,10 +302,11 @@ describe('many targets', () => {
     expect(mutations(emu)).toEqual([]);
 
     // Another token (another client id) for the same targets: the variables are updated in place. The record
-    // ties the targets to 'svc', so the takeover starts by deleting it, as the record's error message says.
+    // ties the targets to 'svc', so the takeover starts by deleting it and opting in to the overwrite, as the
+    // record's error message says.
     expect(emu.github.deleteVariable(recordRef())).toBe(true);
     emu.resetRequests();
-    const replaced = await run(emu, { ...inputs, 'token-name': 'svc-next' });
+    const replaced = await run(emu, { ...inputs, 'token-name': 'svc-next', 'allow-overwrite': 'true' });
     expect(replaced.exitCode).toBe(0);
     const second = emu.cloudflare.tokens().find((token) => token.name === 'svc-next')?.clientId;
     expect(second).not.toBe(first);
@@ -336,7 +337,11 @@ describe('many targets', () => {
     emu.github.seedVariable({ ...variable, value: 'an-old-client-id', visibility: 'all' });
     // The client id's variable (the rotation record lives beside it, in CF_ACCESS_CLIENT_SECRET_ROTATION).
     const patches = captureBodies('PATCH', /^\/orgs\/octo-org\/actions\/variables\/CF_ACCESS_CLIENT_ID$/);
-    const kept = await run(emu, { targets: 'org:octo-org', 'client-id-as-variable': 'true' });
+    const kept = await run(emu, {
+      targets: 'org:octo-org',
+      'client-id-as-variable': 'true',
+      'allow-overwrite': 'true'
+    });
     expect(kept.exitCode).toBe(0);
     expect(emu.github.variable(variable)).toMatchObject({
       value: emu.cloudflare.tokens()[0]?.clientId,
@@ -346,7 +351,8 @@ describe('many targets', () => {
     const changed = await run(emu, {
       targets: 'org:octo-org visibility=selected repos=web,api',
       'client-id-as-variable': 'true',
-      'token-name': 'svc-next'
+      'token-name': 'svc-next',
+      'allow-overwrite': 'true'
     });
     expect(changed.exitCode).toBe(0);
     expect(emu.github.variable(variable)).toMatchObject({
@@ -396,7 +402,8 @@ describe('many targets', () => {
     const started = Date.now();
     const result = await run(emu, { targets: manyNames.map((name) => `octo-org/${name}`).join('\n') });
     expect(result.exitCode).toBe(1);
-    expect(result.outputs.result).toBe('rotated');
+    expect(result.outputs.result).toBe('failed');
+    expect(result.summary).toContain('Reached: rotated, then failed to write 1 of 200 target(s)');
 
     expect(errorLines(result)).toEqual([
       expect.stringMatching(

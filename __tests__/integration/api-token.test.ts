@@ -57,6 +57,7 @@ function inputs(overrides: Record<string, string> = {}): Record<string, string> 
     'cloudflare-api-url': CLOUDFLARE_URL,
     'github-api-url': GITHUB_URL,
     credential: 'api-token',
+    'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
     'account-id': '',
     'token-name': 'deploy',
     'api-token-policy': POLICY,
@@ -432,7 +433,7 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.mutations()).toEqual(['POST cf/user/tokens']);
     expect(fake.apiTokens.named('deploy')).toEqual([]);
     expect(fake.secret(REPO, SECRET)).toBeUndefined();
-    expect(run.outputs.result).toBeUndefined();
+    expect(run.outputs.result).toBe('failed');
   });
 
   it('reports a create that failed with 500, sent once, with nothing written and no token left', async () => {
@@ -508,7 +509,8 @@ describe('credential api-token: run() against the nock fake of Cloudflare and Gi
     expect(fake.secret(ENV, SECRET)).toBe(replacement.value);
     expect(fake.secret(API, SECRET)).toBe(old.value);
     expect(fake.mutations().filter((call) => call.startsWith('DELETE '))).toEqual([]);
-    expect(run.outputs).toMatchObject({ result: 'replaced', 'token-id': replacement.id });
+    expect(run.outputs).toMatchObject({ result: 'failed', 'token-id': replacement.id });
+    expect(run.summary).toContain('Reached: replaced, then failed to write 1 of 3 target(s)');
     expect(entries(run)).toContainEqual({
       target: 'octo/api',
       secret: SECRET,

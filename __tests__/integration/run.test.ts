@@ -161,7 +161,8 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
     const token = fake.seedToken({ expires_at: new Date(Date.now() + DAY).toISOString() });
     const run = await runAction(inputs({ 'dry-run': 'true' }));
     expect(run.failed).toBe(false);
-    expect(run.outputs.result).toBe('rotated');
+    expect(run.outputs.result).toBe('would-rotate');
+    expect(run.stdout).toContain('Plan (dry run): would rotate');
     expect(fake.mutations()).toEqual([]);
     expect(entries(run)[1]).toEqual({
       target: 'octo/web',
@@ -302,7 +303,8 @@ describe('run() against Cloudflare and GitHub (nock)', () => {
       secret: 'CF_ACCESS_CLIENT_ID',
       status: 'created'
     });
-    expect(run.outputs.result).toBe('rotated');
+    expect(run.outputs.result).toBe('failed');
+    expect(run.summary).toContain('Reached: rotated, then failed to write 1 of 2 target(s)');
     expect(run.summary).toContain('What to do');
     expectNoSecretPrinted(run, [token.secret]);
   });

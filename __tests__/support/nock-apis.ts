@@ -131,7 +131,9 @@ export class FakeApis {
 
   /** Changes to Cloudflare and to the targets' secrets; the action's own record is in recordWrites(). */
   mutations(): string[] {
-    return this.calls.filter((call) => !call.startsWith('GET ') && !call.includes('/actions/variables'));
+    return this.calls.filter(
+      (call) => !call.startsWith('GET ') && call !== 'POST gh/graphql' && !call.includes('/actions/variables')
+    );
   }
 
   /** The rotation record's writes (an Actions variable), as "METHOD path". */
@@ -191,7 +193,13 @@ export class FakeApis {
     if (!this.checker) return reply;
     this.violations.push(...this.checker.checkRequest(api, { method, path, query, body }));
     this.violations.push(
-      ...this.checker.checkResponse(api, { method, path, status: reply[0], body: reply[1] })
+      ...this.checker.checkResponse(api, {
+        method,
+        path,
+        status: reply[0],
+        body: reply[1],
+        requestBody: body
+      })
     );
     return reply;
   }
@@ -362,7 +370,30 @@ export class FakeApis {
     return [405, { message: 'Method not allowed' }];
   }
 
+  /** The action's GraphQL read: `r<i>: repository(owner: $o<i>, name: $n<i>) { isArchived databaseId }`. */
+  private graphql(body: unknown): Reply {
+    const variables = ((body ?? {}) as { variables?: Record<string, string> }).variables ?? {};
+    const data: Record<string, unknown> = {};
+    const errors: unknown[] = [];
+    for (const [key, owner] of Object.entries(variables)) {
+      const index = /^o(\d+)$/.exec(key)?.[1];
+      if (index === undefined) continue;
+      const name = variables[`n${index}`] ?? '';
+      const known = this.knownRepositories.get(`${owner}/${name}`.toLowerCase());
+      data[`r${index}`] = known ? { isArchived: known.archived, databaseId: known.id } : null;
+      if (!known)
+        errors.push({
+          type: 'NOT_FOUND',
+          path: [`r${index}`],
+          locations: [{ line: 1, column: 1 }],
+          message: `Could not resolve to a Repository with the name '${owner}/${name}'.`
+        });
+    }
+    return [200, { data, ...(errors.length && { errors }) }];
+  }
+
   private github(method: string, path: string, body: unknown): Reply {
+    if (method === 'POST' && path === '/graphql') return this.graphql(body);
     const variable = this.variable(method, path, body);
     if (variable) return variable;
     const repository = /^\/repos\/([^/]+)\/([^/]+)$/.exec(path);

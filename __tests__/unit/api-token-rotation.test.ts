@@ -888,7 +888,8 @@ describe('dry run and check', () => {
     expect(record.outcomes.map((entry) => entry.slots[0]?.status)).toEqual(['planned', 'planned']);
     expect(record.steps).toEqual([
       'Would delete API token(s) no target holds: t9.',
-      'Dry run: nothing was changed.'
+      'Dry run: every read-only check passed; nothing was changed.',
+      "Dry run: not checked, as they need a write: github-token's write permission (the real run finds out with its first write); cloudflare-api-token's permission to replace API tokens (shown only by the change itself)."
     ]);
   });
 

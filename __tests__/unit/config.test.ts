@@ -45,6 +45,7 @@ credentials:
     targets: [octo/web, octo/web@production]
   - token-name: api
     credential: api-token
+    api-token-secret-name: CLOUDFLARE_API_TOKEN
     api-token-policy:
       policies:
         - effect: allow
@@ -64,7 +65,7 @@ describe('parseConfig', () => {
     expect(JSON.parse(file.entries[1]?.values.get('api-token-policy')?.value ?? '')).toMatchObject({
       policies: [{ effect: 'allow', permission_groups: ['DNS Write'] }]
     });
-    expect(file.entries[1]?.values.get('min-days-for-renewal')).toEqual({ value: '7.5', line: 16 });
+    expect(file.entries[1]?.values.get('min-days-for-renewal')).toEqual({ value: '7.5', line: 17 });
   });
 
   it.each([
@@ -224,7 +225,7 @@ describe('checkConflicts', () => {
         '{ token-name: a, targets: [octo/web] }',
         '{ token-name: b, targets: [octo/web], client-id-secret-name: B_ID, client-secret-secret-name: B_SECRET }',
         '{ token-name: c, targets: [octo/api] }',
-        '{ token-name: d, credential: api-token, targets: [octo/web] }'
+        '{ token-name: d, credential: api-token, api-token-secret-name: CLOUDFLARE_API_TOKEN, targets: [octo/web] }'
       )
     );
     expect(() => checkConflicts('c.yml', entries)).not.toThrow();

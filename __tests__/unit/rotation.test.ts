@@ -145,6 +145,7 @@ function settings(
       revokePrevious: false,
       verifyUrl: undefined,
       clientIdAsVariable: false,
+      allowOverwrite: false,
       clientIdSecretName: 'CF_ACCESS_CLIENT_ID',
       clientSecretSecretName: 'CF_ACCESS_CLIENT_SECRET',
       ...own
@@ -278,9 +279,9 @@ describe('runRotation with in-memory adapters', () => {
     expect(tokens.calls).toEqual(['update {"duration":"8760h"}', 'refresh']);
   });
 
-  it('keeps the record: issuing before the rotation, distributing after it, complete at the end', async () => {
+  it('keeps the record: issuing before the rotation, complete at the end (issuing already names the token)', async () => {
     await runServiceToken(settings({ mode: 'rotate' }), ports(), newServiceTokenRecord());
-    expect(recordVariable.states()).toEqual(['issuing', 'distributing', 'complete']);
+    expect(recordVariable.states()).toEqual(['issuing', 'complete']);
     const last = JSON.parse(recordVariable.value ?? '{}') as Record<string, unknown>;
     expect(last).toMatchObject({ token_id: 't1', rotations: 2, issued_at: NOW.toISOString() });
     // A rotation of a recorded token keeps the time since which client ids are current.

@@ -254,6 +254,7 @@ condition:
   const apiToken = (overrides: Record<string, string> = {}) => ({
     credential: 'api-token',
     'token-name': 'deploy',
+    'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
     ...overrides
   });
 
@@ -369,6 +370,11 @@ condition:
       'verify-url',
       /tests an Access service token/
     ],
+    [
+      apiToken({ 'api-token-secret-name': '' }),
+      'api-token-secret-name',
+      /is required for credential: api-token/
+    ],
     [apiToken({ 'api-token-secret-name': 'CF-TOKEN' }), 'api-token-secret-name', /not a valid secret name/],
     [apiToken({ 'api-token-secret-name': '1TOKEN' }), 'api-token-secret-name', /not a valid secret name/],
     [apiToken({ 'api-token-secret-name': 'github_token' }), 'api-token-secret-name', /starts with GITHUB_/],
@@ -450,10 +456,13 @@ condition:
       'client-id-secret-name': 'CF_ACCESS_CLIENT_ID',
       'client-secret-secret-name': 'CF_ACCESS_CLIENT_SECRET',
       'client-id-as-variable': 'false',
-      'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
+      'allow-overwrite': 'false',
+      'api-token-secret-name': '',
       strategy: 'replace'
     };
-    expect(settingsWith(apiToken(defaults)).credential).toBe('api-token');
+    expect(settingsWith(apiToken({ ...defaults, 'api-token-secret-name': 'CF_DNS_TOKEN' })).credential).toBe(
+      'api-token'
+    );
     expect(settingsWith(defaults).credential).toBe('access-service-token');
   });
 });

@@ -1,4 +1,4 @@
-// The emulated GitHub REST API (mounted at /github) and the inspection/seeding methods tests use.
+// The emulated GitHub REST and GraphQL API (mounted at /github) and the inspection/seeding methods tests use.
 
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../clock.ts';
@@ -8,6 +8,8 @@ import { Router } from '../router.ts';
 import { githubTime } from '../timestamps.ts';
 import { GitHubContext } from './context.ts';
 import { GitHubError, errorBody, notFound } from './errors.ts';
+import { addGraphqlRoutes } from './graphql.ts';
+import { GRAPHQL_PATH } from './graphql-schema.ts';
 import { PublicKeys } from './public-keys.ts';
 import { RateLimiter, realResetSeconds } from './rate-limit.ts';
 import type { RateLimitFixture } from './rate-limit.ts';
@@ -83,6 +85,7 @@ export class GitHubApi implements ApiModule {
     this.#addCoreRoutes();
     addSecretRoutes(this.#router, this.#ctx);
     addVariableRoutes(this.#router, this.#ctx);
+    addGraphqlRoutes(this.#router, this.#ctx);
     for (const seed of fixture.secrets ?? []) this.seedSecret(seed);
     for (const seed of fixture.variables ?? []) this.seedVariable(seed);
   }
@@ -96,7 +99,8 @@ export class GitHubApi implements ApiModule {
       if (req.bodyError) throw new GitHubError(400, 'Problems parsing JSON');
       const identity = req.headers.authorization;
       response = await this.#secondary.around(
-        req.method,
+        // A GraphQL query reads (the emulator answers no mutation): not a write for the secondary limit.
+        GRAPHQL_PATH.test(req.path) ? 'QUERY' : req.method,
         typeof identity === 'string' ? identity : undefined,
         async () => (await this.#router.dispatch(req)) ?? notFound().toResponse()
       );

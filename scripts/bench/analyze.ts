@@ -1,6 +1,7 @@
 // Turns the emulator's request log of one run into counts by kind and timing figures.
 
 import type { RequestRecord } from '../../emulator/request-log.ts';
+import { REAL_PACING_MS } from './options.ts';
 import { median } from './table.ts';
 
 export const CALL_KINDS = [
@@ -57,12 +58,17 @@ export function callKind(request: Pick<RequestRecord, 'api' | 'method' | 'path'>
     if (method === 'GET' && /\/secrets\/public-key$/.test(path)) return 'gh.publicKey';
     if (method === 'GET' && /\/secrets$/.test(path)) return 'gh.secretList';
     if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+$/.test(path)) return 'gh.repository';
+    // The archived check and organization access: up to 100 repositories per GraphQL query.
+    if (method === 'POST' && GRAPHQL.test(path)) return 'gh.repository';
     if (method === 'GET' && /\/variables(\/[^/]+)?$/.test(path)) return 'gh.variables';
     if (method === 'PUT' && /\/secrets\/[^/]+$/.test(path)) return 'gh.secretWrite';
     return 'gh.other';
   }
   return undefined;
 }
+
+/** GitHub's GraphQL endpoint (GHES: /api/graphql); a query reads, it never writes. */
+const GRAPHQL = /^(?:\/api)?\/graphql$/;
 
 export type CallCounts = Record<CallKind, number>;
 
@@ -107,7 +113,13 @@ export interface WriteTiming {
 
 export function writeTiming(requests: readonly RequestRecord[]): WriteTiming {
   const writes = requests
-    .filter((request) => request.api === 'github' && request.method !== 'GET' && request.method !== 'HEAD')
+    .filter(
+      (request) =>
+        request.api === 'github' &&
+        request.method !== 'GET' &&
+        request.method !== 'HEAD' &&
+        !GRAPHQL.test(request.path)
+    )
     .sort((a, b) => a.startedAt - b.startedAt);
   let overlaps = 0;
   const gaps: number[] = [];
@@ -135,7 +147,7 @@ export interface PacingFigures {
   /** Spawn → first write, and last write start → exit. */
   readonly beforeWritesMs: number;
   readonly afterWritesMs: number;
-  /** The same run with 1 s between writes: each gap becomes max(1 s, the gap measured). */
+  /** The same run at the real pacing: each gap between writes becomes max(REAL_PACING_MS, the gap measured). */
   readonly projected1sMs: number;
   readonly bound1sMs: number;
 }
@@ -150,12 +162,12 @@ export function pacingFigures(
   const writes = timing.count;
   const beforeWritesMs = (timing.firstStart ?? end) - spawnAt;
   const afterWritesMs = timing.lastStart === undefined ? 0 : end - timing.lastStart;
-  const paced = timing.gaps.reduce((sum, gap) => sum + Math.max(1000, gap), 0);
+  const paced = timing.gaps.reduce((sum, gap) => sum + Math.max(REAL_PACING_MS, gap), 0);
   return {
     boundMs: Math.max(0, writes - 1) * intervalMs,
     beforeWritesMs,
     afterWritesMs,
     projected1sMs: writes ? beforeWritesMs + paced + afterWritesMs : wallMs,
-    bound1sMs: Math.max(0, writes - 1) * 1000
+    bound1sMs: Math.max(0, writes - 1) * REAL_PACING_MS
   };
 }

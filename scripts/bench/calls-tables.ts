@@ -7,7 +7,7 @@ import type { ScenarioResult } from './result.ts';
 import { table, type Cell } from './table.ts';
 
 /** Every GitHub call of a run, whatever its kind. */
-function githubCalls(calls: ScenarioResult['calls']): number {
+export function githubCalls(calls: ScenarioResult['calls']): number {
   return (
     calls['gh.publicKey'] +
     calls['gh.secretList'] +

@@ -2,6 +2,7 @@
 // pacing and never overlapped, rate limits were waited out, and the overhead beyond the pacing stayed small.
 
 import type { ApiScenarioResult } from './api-token-runs.ts';
+import { githubCalls } from './calls-tables.ts';
 import type { RateLimitResult } from './rate-limit-runs.ts';
 import type { ScenarioResult } from './result.ts';
 import { largeOverhead } from './time-tables.ts';
@@ -31,7 +32,25 @@ export function benchChecks(
       'each rate-limit variant was limited and still succeeded',
       rateLimited.every((result) => result.rateLimited > 0 && result.ok)
     ],
-    ['overhead beyond the pacing bound is small', normal.every((result) => !largeOverhead(result))]
+    ['overhead beyond the pacing bound is small', normal.every((result) => !largeOverhead(result))],
+    ...callTargets(results)
+  ];
+}
+
+/** Issue #15's GitHub call targets at 500 repository targets, when the run measured that size. */
+function callTargets(results: readonly ScenarioResult[]): [string, boolean][] {
+  const at500 = (prefix: string) =>
+    results.find((result) => result.size === 500 && result.label.startsWith(prefix));
+  const create = at500('(a)');
+  const rotate = at500('(b)');
+  const unchanged = at500('(c)');
+  if (!create || !rotate || !unchanged) return [];
+  const calls = (result: ScenarioResult) => githubCalls(result.calls);
+  return [
+    [
+      `GitHub calls at 500 targets: create ${calls(create)} and rotation ${calls(rotate)} (each ≤ 1,510), unchanged run ${calls(unchanged)} reads and ${unchanged.writes.count} writes`,
+      calls(create) <= 1510 && calls(rotate) <= 1510 && unchanged.writes.count === 0
+    ]
   ];
 }
 

@@ -51,7 +51,7 @@ function configText(shape: ConfigShape, repos: readonly string[]): string {
   const entries = Array.from({ length: shape.serviceTokens + shape.apiTokens }, (_, entry) =>
     entry < shape.serviceTokens
       ? `  - token-name: svc-${entry + 1}\n    targets: ${targets(entry)}\n`
-      : `  - token-name: api-${entry + 1}\n    credential: api-token\n    api-token-policy: ${policy}\n    targets: ${targets(entry)}\n`
+      : `  - token-name: api-${entry + 1}\n    credential: api-token\n    api-token-secret-name: CLOUDFLARE_API_TOKEN\n    api-token-policy: ${policy}\n    targets: ${targets(entry)}\n`
   );
   return `defaults:\n  account-id: ${ACCOUNT}\ncredentials:\n${entries.join('')}`;
 }

@@ -65,10 +65,17 @@ export interface ProcessTiming {
   readonly probe: ProcessProbe | undefined;
 }
 
-/** Runs `node args…` (the same binary as the action) and times it, with the probe preloaded. */
-export async function timeNode(args: readonly string[]): Promise<ProcessTiming> {
-  const probe = probeEnv(true);
-  const child = spawn(process.execPath, args, { stdio: 'ignore', env: { ...process.env, ...probe.env } });
+/**
+ * Runs `node args…` (the same binary as the action) and times it, with the probe preloaded unless `withProbe` is
+ * false; `env` replaces this process's environment.
+ */
+export async function timeNode(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  withProbe = true
+): Promise<ProcessTiming> {
+  const probe = probeEnv(withProbe);
+  const child = spawn(process.execPath, args, { stdio: 'ignore', env: { ...env, ...probe.env } });
   const spawnAt = preciseNow();
   const exitAt = await new Promise<number>((resolve, reject) => {
     child.on('error', reject);

@@ -4,7 +4,7 @@ import type { ApiScenarioResult } from './api-token-runs.ts';
 import { apiCallsTable, callsTable } from './calls-tables.ts';
 import { spread, type ColdStart } from './cold-start.ts';
 import { machine } from './machine.ts';
-import { FAST_INTERVAL_MS, REAL_INTERVAL_MS, type BenchOptions } from './options.ts';
+import { FAST_INTERVAL_MS, REAL_INTERVAL_MS, REAL_PACING_MS, type BenchOptions } from './options.ts';
 import type { RateLimitResult } from './rate-limit-runs.ts';
 import type { ScenarioResult } from './result.ts';
 import { table } from './table.ts';
@@ -16,8 +16,8 @@ export function printHeader(options: BenchOptions): void {
   console.log(`\n# Benchmark of dist/index.js against the local emulator`);
   console.log(`${machine()}; ${options.quick ? 'quick run' : 'full run'}, ${new Date().toISOString()}`);
   console.log(
-    `Targets: N repositories of one organization, each holding both secrets. Pacing: ${sizes.filter((size) => size <= realPacingUpTo).join(', ') || 'none'} at the real ${REAL_INTERVAL_MS} ms between writes; ` +
-      `${sizes.filter((size) => size > realPacingUpTo).join(', ') || 'none'} with ROTATOR_WRITE_INTERVAL_MS=${FAST_INTERVAL_MS} (time @1s is projected).`
+    `Targets: N repositories of one organization, each holding both secrets. Pacing: ${sizes.filter((size) => size <= realPacingUpTo).join(', ') || 'none'} at the real pacing (write interval ${REAL_INTERVAL_MS} ms: ${REAL_PACING_MS} ms between writes); ` +
+      `${sizes.filter((size) => size > realPacingUpTo).join(', ') || 'none'} with ROTATOR_WRITE_INTERVAL_MS=${FAST_INTERVAL_MS} (time @real is projected).`
   );
 }
 
@@ -27,8 +27,10 @@ export function printServiceTokens(results: readonly ScenarioResult[]): void {
   console.log(`
 Minimum = one public-key read per key scope that gets a changed secret + one write per secret whose value changed
 (read back from the emulator). Extra GitHub calls: secret lists (one per target, every run: updated_at tells fresh
-from stale), repository reads (archived check, one per repository written), the write-permission probe (one
-client-id rewrite per owner before a rotation: the +1 write in (b)). Cloudflare: verify (cloudflare-api-token is
+from stale; on a create, only the first repository or environment target of each owner is read, for the create
+guard, and none with allow-overwrite, as in (a)), repository reads (archived check: one GraphQL query per 100
+repositories written), the rotation record (GH var reads, and GH other: its writes, 3 in a create, 2 in a
+rotation), the write-permission probe (one client-id rewrite per owner before a rotation: the +1 write in (b)). Cloudflare: verify (cloudflare-api-token is
 active, its expiry), list (find the token by name), get (re-read before rotating: another run rotated?),
 create/rotate (the change itself). RL answers: GitHub 403/429 rate-limit answers received.`);
 
@@ -38,9 +40,10 @@ create/rotate (the change itself). RL answers: GitHub 403/429 rate-limit answers
 first req: process start → first HTTP request. median/min gap: start-to-start between consecutive GitHub
 writes as the emulator saw them (the client spaces its limiter slots by the pacing; each request follows its slot
 after a few ms that vary, the first write's the most, so one gap may be a little under the pacing).
-overlaps: writes that started before the previous one was answered (must be 0). time @1s: for runs at
-${FAST_INTERVAL_MS} ms, the same run with each gap between writes raised to max(1 s, the gap measured); overhead
-is LARGE beyond max(5 s, 10 % of the bound @1s, 20 ms per target).`);
+overlaps: writes that started before the previous one was answered (must be 0). time @real: for runs at
+${FAST_INTERVAL_MS} ms, the same run with each gap between writes raised to max(${REAL_PACING_MS} ms, the gap measured), the
+client's real pacing (interval + 25 ms limiter margin); overhead is LARGE beyond max(5 s, 10 % of the bound @real,
+20 ms per target).`);
 }
 
 export function printApiTokens(apiResults: readonly ApiScenarioResult[]): void {
@@ -110,7 +113,7 @@ wall: spawn → exit or → the request's arrival at the emulator, on the bench'
 performance.now() at its first outgoing socket (leaves out the exec before Node's time origin). CPU: user + system
 time of the process until its first socket (node -e 0: until exit), the figure other load changes least. Medians.`);
   console.log(
-    `\ndist/index.js: ${(bundleBytes / 1e6).toFixed(2)} MB (${bundleBytes} bytes). Peak RSS: node -e 0 ${mib(cold.nodePeakRssKiB)}; ` +
+    `\ndist/ (every file): ${(bundleBytes / 1e6).toFixed(2)} MB (${bundleBytes} bytes). Peak RSS: node -e 0 ${mib(cold.nodePeakRssKiB)}; ` +
       `dist ${mib(small?.measured.probe?.peakRssKiB)} (${small?.label ?? '-'}, N=${small?.size ?? '-'}), ` +
       `${mib(large?.measured.probe?.peakRssKiB)} (${large?.label ?? '-'}, N=${large?.size ?? '-'}).`
   );

@@ -60,9 +60,9 @@ export function timeTable(results: readonly ScenarioResult[]): string {
       'median gap',
       'min gap',
       'overlaps',
-      'bound @1s',
-      'time @1s',
-      'over @1s',
+      'bound @real',
+      'time @real',
+      'over @real',
       'overhead',
       'peak RSS'
     ],

@@ -8,6 +8,7 @@ import { startEmulator, type Emulator } from '../../emulator/server.ts';
 import { runDist, type DistRun } from '../run-dist.ts';
 import { probeEnv, type ProcessProbe } from './probe.ts';
 import { dnsWritePolicy } from '../dns-write-policy.ts';
+import { serializeRecord } from '../../src/credentials/service-token/rotation-record.ts';
 
 export const ACCOUNT = '0123456789abcdef0123456789abcdef';
 export const OWNER = 'bench-org';
@@ -79,7 +80,10 @@ function ref(repo: string, name: string) {
   return { kind: 'repo', owner: OWNER, repo, name } as const;
 }
 
-/** For (a): no token, and every target holds both secrets of an earlier, deleted token. */
+/**
+ * For (a): no token, and every target holds both secrets of an earlier, deleted token: the create guard stops
+ * such a run unless allow-overwrite, which the (a) runs set.
+ */
 export function seedLeftovers(world: World): void {
   for (const [index, repo] of world.repos.entries()) {
     world.emu.github.seedSecret({
@@ -97,7 +101,9 @@ export function seedLeftovers(world: World): void {
 
 /**
  * For (b): a token rotated a day ago whose rotation never reached any target: every target holds its client id
- * (written after the token was created, so current) and the previous secret (written before the rotation).
+ * (written after the token was created, so current) and the previous secret (written before the rotation), and
+ * the action's rotation record says so (state distributing), so the run rotates and writes every secret but
+ * no client id (beyond the write probe).
  */
 export function seedStale(world: World): void {
   const token = world.emu.cloudflare.seedToken({
@@ -106,6 +112,21 @@ export function seedStale(world: World): void {
     createdAt: iso(-300 * DAY),
     updatedAt: iso(-1 * DAY),
     expiresAt: iso(200 * DAY)
+  });
+  // The record that rotation left beside the first target: issued a day ago, still distributing.
+  world.emu.github.seedVariable({
+    ...ref(world.repos[0] ?? 'repo', `${CLIENT_SECRET}_ROTATION`),
+    value: serializeRecord({
+      tokenId: token.id,
+      tokenName: TOKEN_NAME,
+      scope: `account ${ACCOUNT}`,
+      state: 'distributing',
+      issuedAt: new Date(iso(-1 * DAY)),
+      clientIdSince: new Date(iso(-300 * DAY)),
+      rotations: 2,
+      clientSecretVersion: undefined,
+      previousValidUntil: undefined
+    })
   });
   for (const repo of world.repos) {
     world.emu.github.seedSecret({ ...ref(repo, CLIENT_ID), value: token.clientId, updatedAt: iso(-2 * DAY) });
@@ -178,6 +199,8 @@ export interface RunOptions {
   readonly strategy?: 'replace' | 'roll';
   /** Preload the probe (default true). */
   readonly probe?: boolean;
+  /** Service tokens: allow-overwrite, for a create over the secrets of a deleted token (world a). */
+  readonly allowOverwrite?: boolean;
 }
 
 /** The inputs that name the credential: a service token of the account, or a user-owned API token. */
@@ -185,6 +208,7 @@ function credentialInputs(world: World, options: RunOptions): Record<string, str
   if (world.credential === 'api-token') {
     return {
       credential: 'api-token',
+      'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
       'cloudflare-api-token': ADMIN_CF_TOKEN,
       'token-name': API_TOKEN_NAME,
       // As a workflow would have it: used by the first create only.
@@ -192,7 +216,12 @@ function credentialInputs(world: World, options: RunOptions): Record<string, str
       strategy: options.strategy ?? 'replace'
     };
   }
-  return { 'cloudflare-api-token': SERVICE_CF_TOKEN, 'account-id': ACCOUNT, 'token-name': TOKEN_NAME };
+  return {
+    'cloudflare-api-token': SERVICE_CF_TOKEN,
+    'account-id': ACCOUNT,
+    'token-name': TOKEN_NAME,
+    ...(options.allowOverwrite ? { 'allow-overwrite': 'true' } : {})
+  };
 }
 
 /** Runs dist/index.js once against the world, with the request log cleared first. */

@@ -49,6 +49,11 @@ function cloudflareDetail(error: APIError<number | undefined>): string {
   return details ? printable(details) : 'no Cloudflare error codes in the response';
 }
 
+/** Whether the answer carries Cloudflare's v4 error list (a proxy's or another server's 404 does not). */
+function hasCloudflareErrors(error: APIError<number | undefined>): boolean {
+  return Array.isArray(error.errors) && error.errors.length > 0;
+}
+
 /**
  * Turns an SDK error into the action's error for `what` (e.g. "rotate service token abc in account 123");
  * `permission` is the one a 403 asks for.
@@ -80,6 +85,14 @@ export function toCloudflareError(
     return new PermissionError(
       `cloudflare-api-token may not ${what} (403: ${detail}).`,
       `Grant it the '${permission}' permission on ${scopeLabel}.`,
+      { cause: error }
+    );
+  }
+  if (status === 404 && !hasCloudflareErrors(error as APIError<number | undefined>)) {
+    return new CloudflareApiError(
+      `Could not ${what}: cloudflare-api-url answered 404 without Cloudflare's error list, so it is not Cloudflare's v4 API.`,
+      "Check cloudflare-api-url: it must be the v4 API's base URL, https://api.cloudflare.com/client/v4 (or a proxy's URL that ends in /client/v4); remove the input to use Cloudflare's.",
+      status,
       { cause: error }
     );
   }

@@ -16,6 +16,8 @@ export interface ServiceTokenStore {
   readonly scopeKind: ServiceTokenScope['kind'];
   get(id: string): Promise<TokenState>;
   findByName(name: string): Promise<TokenState[]>;
+  /** Every token's name in the scope (for near matches before a create); optional in fakes. */
+  listTokenNames?(): Promise<string[]>;
   /** Never retried: a second create would make a second token. Sends client_secret_version 1. */
   create(name: string, duration: string): Promise<IssuedCredential>;
   /**
@@ -81,6 +83,15 @@ export class CloudflareServiceTokens implements ServiceTokenStore {
       const tokens = await listAllPages(this.api.list({ ...this.scopeParams, name, per_page: PAGE_SIZE }));
       // The name filter is a search on some API versions, and ignored by some: keep exact matches only.
       return tokens.filter((token) => token.name === name).map((token) => toTokenState(token));
+    } catch (error) {
+      throw this.failure(error, `list service tokens in ${this.scopeLabel}`);
+    }
+  }
+
+  async listTokenNames(): Promise<string[]> {
+    try {
+      const tokens = await listAllPages(this.api.list({ ...this.scopeParams, per_page: PAGE_SIZE }));
+      return tokens.map((token) => token.name ?? '');
     } catch (error) {
       throw this.failure(error, `list service tokens in ${this.scopeLabel}`);
     }

@@ -35,6 +35,7 @@ export const CONFIG_KEY_ROLES: Readonly<Record<string, ConfigKeyRole>> = {
   'client-id-secret-name': 'entry',
   'client-id-as-variable': 'default',
   'client-secret-secret-name': 'entry',
+  'allow-overwrite': 'entry',
   'dry-run': 'step',
   'expose-secret': 'refused',
   'cloudflare-api-url': 'step',

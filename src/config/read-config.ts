@@ -1,15 +1,11 @@
 import { readRunningTokens } from '../settings/common.js';
-import { optional } from '../settings/inputs.js';
 import { checkConflicts } from './conflicts.js';
 import { readEntries, type ConfigEntry } from './entries.js';
 import { loadConfigText } from './load.js';
 import { parseConfig } from './parse.js';
 import { checkFileKeys, checkStepInputs } from './validate.js';
 
-/** The `config` input: a path, or undefined for a run of the one credential the step's inputs describe. */
-export function configInput(): string | undefined {
-  return optional('config');
-}
+export { configInput } from './config-input.js';
 
 /**
  * The whole file, validated before any request: the YAML, its keys, no credential in it, the step's inputs

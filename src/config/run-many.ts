@@ -4,7 +4,7 @@ import { failedTargets, resultsOutput, writeManySummary, type EntryReport } from
 import { CloudflareApiTokens } from '../cloudflare/api-tokens.js';
 import { checkRunningToken } from '../cloudflare/running-token.js';
 import { createRunClients, type RunClients } from '../run-clients.js';
-import { credentialRun } from '../wiring.js';
+import { credentialRun, loadCredentialRuns } from '../wiring.js';
 import type { ConfigEntry } from './entries.js';
 import { readConfig } from './read-config.js';
 import { orderEntries, runsLastNote, type EntryOrder, type RunningTokenPorts } from './running-entry.js';
@@ -16,7 +16,7 @@ async function runEntry(entry: ConfigEntry, clients: RunClients, count: number):
   const { settings } = entry;
   const name = settings.tokenName ?? settings.tokenId ?? '';
   core.info(`── ${entry.where} of ${count}: ${settings.credential} ${name} ──`);
-  const credential = credentialRun(settings, clients);
+  const credential = await credentialRun(settings, clients);
   let failure: Error | undefined;
   try {
     await credential.run();
@@ -75,6 +75,7 @@ export async function runMany(path: string): Promise<void> {
     core.setFailed(asError(error).message);
     return;
   }
+  await loadCredentialRuns(entries.map((entry) => entry.settings.credential));
   const note = runsLastNote(order);
   if (note) core.info(note);
   const byEntry = new Map<ConfigEntry, EntryReport>();

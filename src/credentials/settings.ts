@@ -1,18 +1,15 @@
-import { readCommonInputs, readRunningTokens } from '../settings/common.js';
-import { rejectOtherCredentialsInputs } from '../settings/inputs.js';
-import { readCredential } from '../settings/choices.js';
-import { readApiTokenSettings, type ApiTokenRunSettings } from './api-token/settings.js';
-import { readServiceTokenSettings, type ServiceTokenRunSettings } from './service-token/settings.js';
+import { readApiTokenSettings } from './api-token/settings.js';
+import { readServiceTokenSettings } from './service-token/settings.js';
+import { settingsStart, type Settings } from './settings-start.js';
 
-/** Every input of the action, parsed and validated once: the common ones and the credential's own. */
-export type Settings = ServiceTokenRunSettings | ApiTokenRunSettings;
+export type { Settings } from './settings-start.js';
 
-/** Reads and validates every input once. Throws an InputError naming the first bad input. */
+/**
+ * Reads and validates every input once. Throws an InputError naming the first bad input. (The action itself
+ * uses loadSettings, which loads the API token part only for that credential.)
+ */
 export function readSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const tokens = readRunningTokens();
-  const credential = readCredential();
-  rejectOtherCredentialsInputs(credential);
-  const common = () => ({ ...tokens, ...readCommonInputs(env) });
+  const { credential, common } = settingsStart(env);
   return credential === 'api-token'
     ? readApiTokenSettings(common, new Date())
     : readServiceTokenSettings(common);

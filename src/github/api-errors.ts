@@ -47,8 +47,17 @@ export function githubHint(status: number | undefined, place: string): string {
 /** An error while observing a target: the run stops before anything changes. */
 export function toTargetReadError(error: unknown, label: string, what: string): RotatorError {
   // Not a GitHub failure: the refusal says itself what happened and what to check.
-  if (error instanceof OffOriginRequestError) return error;
+  if (error instanceof OffOriginRequestError || error instanceof TargetReadError) return error;
   const { status } = asFailure(error);
+  const environment = /^([^@:]+\/[^@]+)@(.+)$/.exec(label);
+  if (status === 404 && environment && what === 'the secrets') {
+    return new TargetReadError(
+      label,
+      `Could not read the secrets of ${label} (${githubReason(error)}): environment '${environment[2]}' does not exist in ${environment[1]}, or github-token cannot see that repository.`,
+      `Create the environment '${environment[2]}' (${environment[1]} → Settings → Environments) or fix the name after @ in targets; environment names are case-sensitive.`,
+      { cause: error }
+    );
+  }
   const message = `Could not read ${what} of ${label} (${githubReason(error)}).`;
   if (status === 401 || status === 403)
     return new PermissionError(message, githubHint(status, label), { cause: error });

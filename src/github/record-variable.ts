@@ -45,37 +45,43 @@ function failure(error: unknown, doing: string, label: string, place: RecordPlac
   );
 }
 
+/** The variable's endpoints: a repository variable, or an organization variable visible to no repository. */
+function recordEndpoints(octokit: GitHubClient, place: RecordPlace, name: string) {
+  return 'repo' in place
+    ? {
+        get: () => octokit.request('GET /repos/{owner}/{repo}/actions/variables/{name}', { ...place, name }),
+        create: (value: string) =>
+          octokit.request('POST /repos/{owner}/{repo}/actions/variables', { ...place, name, value }),
+        update: (value: string) =>
+          octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { ...place, name, value })
+      }
+    : {
+        get: () => octokit.request('GET /orgs/{org}/actions/variables/{name}', { org: place.org, name }),
+        // Visible to no repository: no workflow needs to read it.
+        create: (value: string) =>
+          octokit.request('POST /orgs/{org}/actions/variables', {
+            org: place.org,
+            name,
+            value,
+            visibility: 'selected',
+            selected_repository_ids: []
+          }),
+        update: (value: string) =>
+          octokit.request('PATCH /orgs/{org}/actions/variables/{name}', { org: place.org, name, value })
+      };
+}
+
 export function createRecordVariable(
   octokit: GitHubClient,
   place: RecordPlace,
   name: string
 ): RecordVariable {
-  const { actions } = octokit.rest;
   const label =
     'repo' in place
       ? `variable ${name} in ${place.owner}/${place.repo}`
       : `organization variable ${name} in org:${place.org}`;
   let exists = false;
-  const endpoints =
-    'repo' in place
-      ? {
-          get: () => actions.getRepoVariable({ ...place, name }),
-          create: (value: string) => actions.createRepoVariable({ ...place, name, value }),
-          update: (value: string) => actions.updateRepoVariable({ ...place, name, value })
-        }
-      : {
-          get: () => actions.getOrgVariable({ org: place.org, name }),
-          // Visible to no repository: no workflow needs to read it.
-          create: (value: string) =>
-            actions.createOrgVariable({
-              org: place.org,
-              name,
-              value,
-              visibility: 'selected',
-              selected_repository_ids: []
-            }),
-          update: (value: string) => actions.updateOrgVariable({ org: place.org, name, value })
-        };
+  const endpoints = recordEndpoints(octokit, place, name);
   return {
     label,
     read: async () => {

@@ -12,21 +12,27 @@ function repositoryTarget(
   target: Extract<Target, { kind: 'repository' }>,
   scope: string
 ): SecretTarget {
-  const { actions } = octokit.rest;
   const repo = { owner: target.owner, repo: target.repo };
   return new OctokitSecretTarget(
     target,
     scope,
     {
-      publicKey: () => actions.getRepoPublicKey(repo),
-      list: () => octokit.paginate(actions.listRepoSecrets, { ...repo, ...PAGE }),
-      put: (body) => actions.createOrUpdateRepoSecret({ ...repo, ...body }),
-      remove: (secret_name) => actions.deleteRepoSecret({ ...repo, secret_name })
+      publicKey: () => octokit.request('GET /repos/{owner}/{repo}/actions/secrets/public-key', repo),
+      list: () => octokit.paginate('GET /repos/{owner}/{repo}/actions/secrets', { ...repo, ...PAGE }),
+      put: (body) =>
+        octokit.request('PUT /repos/{owner}/{repo}/actions/secrets/{secret_name}', { ...repo, ...body }),
+      remove: (secret_name) =>
+        octokit.request('DELETE /repos/{owner}/{repo}/actions/secrets/{secret_name}', {
+          ...repo,
+          secret_name
+        })
     },
     new OctokitVariableStore({
-      list: () => octokit.paginate(actions.listRepoVariables, { ...repo, per_page: 30 }),
-      create: (name, value) => actions.createRepoVariable({ ...repo, name, value }),
-      update: (name, value) => actions.updateRepoVariable({ ...repo, name, value })
+      list: () => octokit.paginate('GET /repos/{owner}/{repo}/actions/variables', { ...repo, per_page: 30 }),
+      create: (name, value) =>
+        octokit.request('POST /repos/{owner}/{repo}/actions/variables', { ...repo, name, value }),
+      update: (name, value) =>
+        octokit.request('PATCH /repos/{owner}/{repo}/actions/variables/{name}', { ...repo, name, value })
     })
   );
 }
@@ -36,21 +42,50 @@ function environmentTarget(
   target: Extract<Target, { kind: 'environment' }>,
   scope: string
 ): SecretTarget {
-  const { actions } = octokit.rest;
   const environment = { owner: target.owner, repo: target.repo, environment_name: target.environment };
   return new OctokitSecretTarget(
     target,
     scope,
     {
-      publicKey: () => actions.getEnvironmentPublicKey(environment),
-      list: () => octokit.paginate(actions.listEnvironmentSecrets, { ...environment, ...PAGE }),
-      put: (body) => actions.createOrUpdateEnvironmentSecret({ ...environment, ...body }),
-      remove: (secret_name) => actions.deleteEnvironmentSecret({ ...environment, secret_name })
+      publicKey: () =>
+        octokit.request(
+          'GET /repos/{owner}/{repo}/environments/{environment_name}/secrets/public-key',
+          environment
+        ),
+      list: () =>
+        octokit.paginate('GET /repos/{owner}/{repo}/environments/{environment_name}/secrets', {
+          ...environment,
+          ...PAGE
+        }),
+      put: (body) =>
+        octokit.request('PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}', {
+          ...environment,
+          ...body
+        }),
+      remove: (secret_name) =>
+        octokit.request(
+          'DELETE /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}',
+          { ...environment, secret_name }
+        )
     },
     new OctokitVariableStore({
-      list: () => octokit.paginate(actions.listEnvironmentVariables, { ...environment, per_page: 30 }),
-      create: (name, value) => actions.createEnvironmentVariable({ ...environment, name, value }),
-      update: (name, value) => actions.updateEnvironmentVariable({ ...environment, name, value })
+      list: () =>
+        octokit.paginate('GET /repos/{owner}/{repo}/environments/{environment_name}/variables', {
+          ...environment,
+          per_page: 30
+        }),
+      create: (name, value) =>
+        octokit.request('POST /repos/{owner}/{repo}/environments/{environment_name}/variables', {
+          ...environment,
+          name,
+          value
+        }),
+      update: (name, value) =>
+        octokit.request('PATCH /repos/{owner}/{repo}/environments/{environment_name}/variables/{name}', {
+          ...environment,
+          name,
+          value
+        })
     })
   );
 }
@@ -60,7 +95,6 @@ function organizationTarget(
   target: Extract<Target, { kind: 'organization' }>,
   scope: string
 ): SecretTarget {
-  const { actions } = octokit.rest;
   const org = { org: target.org };
   const context: OrganizationContext = {
     octokit,
@@ -72,20 +106,29 @@ function organizationTarget(
     target,
     scope,
     {
-      publicKey: () => actions.getOrgPublicKey(org),
-      list: () => octokit.paginate(actions.listOrgSecrets, { ...org, ...PAGE }),
+      publicKey: () => octokit.request('GET /orgs/{org}/actions/secrets/public-key', org),
+      list: () => octokit.paginate('GET /orgs/{org}/actions/secrets', { ...org, ...PAGE }),
       put: ({ visibility, ...body }) =>
-        actions.createOrUpdateOrgSecret({ ...org, ...body, visibility: visibility ?? 'private' }),
-      remove: (secret_name) => actions.deleteOrgSecret({ ...org, secret_name }),
+        octokit.request('PUT /orgs/{org}/actions/secrets/{secret_name}', {
+          ...org,
+          ...body,
+          visibility: visibility ?? 'private'
+        }),
+      remove: (secret_name) =>
+        octokit.request('DELETE /orgs/{org}/actions/secrets/{secret_name}', { ...org, secret_name }),
       selectedRepositoryIds: async (secret_name) =>
-        (await octokit.paginate(actions.listSelectedReposForOrgSecret, { ...org, secret_name, ...PAGE })).map(
-          (repo) => repo.id
-        )
+        (
+          await octokit.paginate('GET /orgs/{org}/actions/secrets/{secret_name}/repositories', {
+            ...org,
+            secret_name,
+            ...PAGE
+          })
+        ).map((repo) => repo.id)
     },
     new OctokitVariableStore({
-      list: () => octokit.paginate(actions.listOrgVariables, { ...org, per_page: 30 }),
+      list: () => octokit.paginate('GET /orgs/{org}/actions/variables', { ...org, per_page: 30 }),
       create: (name, value) =>
-        actions.createOrgVariable({
+        octokit.request('POST /orgs/{org}/actions/variables', {
           ...org,
           name,
           value,
@@ -93,7 +136,7 @@ function organizationTarget(
         }),
       // PATCH leaves an existing variable's access alone unless the line sets one, which applies as to secrets.
       update: (name, value) =>
-        actions.updateOrgVariable({
+        octokit.request('PATCH /orgs/{org}/actions/variables/{name}', {
           ...org,
           name,
           value,
@@ -109,16 +152,20 @@ function dependabotRepositoryTarget(
   target: Extract<Target, { kind: 'dependabot-repository' }>,
   scope: string
 ): SecretTarget {
-  const { dependabot } = octokit.rest;
   const repo = { owner: target.owner, repo: target.repo };
   return new OctokitSecretTarget(
     target,
     scope,
     {
-      publicKey: () => dependabot.getRepoPublicKey(repo),
-      list: () => octokit.paginate(dependabot.listRepoSecrets, { ...repo, ...PAGE }),
-      put: (body) => dependabot.createOrUpdateRepoSecret({ ...repo, ...body }),
-      remove: (secret_name) => dependabot.deleteRepoSecret({ ...repo, secret_name })
+      publicKey: () => octokit.request('GET /repos/{owner}/{repo}/dependabot/secrets/public-key', repo),
+      list: () => octokit.paginate('GET /repos/{owner}/{repo}/dependabot/secrets', { ...repo, ...PAGE }),
+      put: (body) =>
+        octokit.request('PUT /repos/{owner}/{repo}/dependabot/secrets/{secret_name}', { ...repo, ...body }),
+      remove: (secret_name) =>
+        octokit.request('DELETE /repos/{owner}/{repo}/dependabot/secrets/{secret_name}', {
+          ...repo,
+          secret_name
+        })
     },
     undefined
   );
@@ -129,25 +176,25 @@ function dependabotOrganizationTarget(
   target: Extract<Target, { kind: 'dependabot-organization' }>,
   scope: string
 ): SecretTarget {
-  const { dependabot } = octokit.rest;
   const org = { org: target.org };
   return new OctokitSecretTarget(
     target,
     scope,
     {
-      publicKey: () => dependabot.getOrgPublicKey(org),
-      list: () => octokit.paginate(dependabot.listOrgSecrets, { ...org, ...PAGE }),
+      publicKey: () => octokit.request('GET /orgs/{org}/dependabot/secrets/public-key', org),
+      list: () => octokit.paginate('GET /orgs/{org}/dependabot/secrets', { ...org, ...PAGE }),
       put: ({ visibility, selected_repository_ids, ...body }) =>
-        dependabot.createOrUpdateOrgSecret({
+        octokit.request('PUT /orgs/{org}/dependabot/secrets/{secret_name}', {
           ...org,
           ...body,
           visibility: visibility ?? 'private',
           ...(selected_repository_ids && { selected_repository_ids: selected_repository_ids.map(String) })
         }),
-      remove: (secret_name) => dependabot.deleteOrgSecret({ ...org, secret_name }),
+      remove: (secret_name) =>
+        octokit.request('DELETE /orgs/{org}/dependabot/secrets/{secret_name}', { ...org, secret_name }),
       selectedRepositoryIds: async (secret_name) =>
         (
-          await octokit.paginate(dependabot.listSelectedReposForOrgSecret, {
+          await octokit.paginate('GET /orgs/{org}/dependabot/secrets/{secret_name}/repositories', {
             ...org,
             secret_name,
             ...PAGE

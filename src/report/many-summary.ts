@@ -2,7 +2,8 @@ import * as core from '@actions/core';
 import { isFailed, type TargetOutcome } from '../targets/slots.js';
 import type { CredentialReport } from './credential-report.js';
 import { escapeHtml } from './html.js';
-import { resultOf, targetEntries } from './outputs.js';
+import { targetEntries } from './outputs.js';
+import { resultOf } from './result.js';
 import { addSummary, flushSummary } from './summary.js';
 
 /** One entry of a `config` file, after its run (or its failure). */
@@ -23,7 +24,7 @@ export function failedTargets(entry: EntryReport): string[] {
 }
 
 function resultText(entry: EntryReport): string {
-  const result = entry.report && resultOf(entry.report.record);
+  const result = entry.report && resultOf(entry.report.record, entry.failure);
   return entry.failure || !result ? 'failed' : result;
 }
 

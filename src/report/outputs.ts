@@ -1,6 +1,5 @@
 import * as core from '@actions/core';
-import type { Result } from '../run/plan-header.js';
-import type { RunRecord } from '../run/record.js';
+import { resultOf } from './result.js';
 import type { TargetOutcome } from '../targets/slots.js';
 import type { CredentialReport } from './credential-report.js';
 
@@ -22,17 +21,9 @@ export function targetEntries(outcomes: readonly TargetOutcome[]): TargetEntry[]
   );
 }
 
-/** The result is known once the plan is made and, for a change, once the change happened. */
-export function resultOf(record: RunRecord): Result | undefined {
-  const plan = record.plan;
-  if (!plan) return undefined;
-  if (record.dryRun || plan.action === 'none' || plan.action === 'check' || record.staged) return plan.result;
-  return undefined;
-}
-
-export function setOutputs(report: CredentialReport, exposeSecret: boolean): void {
+export function setOutputs(report: CredentialReport, exposeSecret: boolean, failure?: Error): void {
   const { record } = report;
-  const result = resultOf(record);
+  const result = resultOf(record, failure);
   if (result) core.setOutput('result', result);
   for (const [name, value] of report.outputs) core.setOutput(name, value);
   if (record.outcomes.length) core.setOutput('targets', JSON.stringify(targetEntries(record.outcomes)));

@@ -3,7 +3,8 @@ import type { RotatorError } from '../errors.js';
 import type { TargetOutcome } from '../targets/slots.js';
 import type { CredentialReport } from './credential-report.js';
 import { escapeHtml } from './html.js';
-import { resultOf, targetEntries } from './outputs.js';
+import { targetEntries } from './outputs.js';
+import { progressOf, resultOf } from './result.js';
 
 const KIND_NAMES: Record<TargetOutcome['kind'], string> = {
   repository: 'repository',
@@ -17,6 +18,7 @@ function statusCell(status: string): string {
   if (status.startsWith('failed')) return `❌ ${status}`;
   if (status === 'created' || status === 'updated') return `✅ ${status}`;
   if (status === 'planned') return `📝 ${status}`;
+  if (status === 'checked') return `🔎 ${status}`;
   return status;
 }
 
@@ -50,11 +52,17 @@ export function addSummary(report: CredentialReport, failure: Error | undefined,
   const { record } = report;
   const summary = core.summary.addHeading(escapeHtml(title), 2);
   const facts: string[] = [
-    `Result: <b>${resultOf(record) ?? 'failed'}</b>${record.dryRun ? ' (dry run: nothing was changed)' : ''}`,
+    `Result: <b>${resultOf(record, failure) ?? 'failed'}</b>${record.dryRun ? ' (dry run: nothing was changed)' : ''}`,
     ...report.facts
   ];
+  const progress = progressOf(record, failure);
+  if (progress) facts.splice(1, 0, escapeHtml(`Reached: ${progress}`));
   if (record.plan)
-    facts.push(escapeHtml(`Plan: ${record.plan.action}, because ${record.plan.reasons.join('; ')}`));
+    facts.push(
+      escapeHtml(
+        `Plan: ${record.dryRun && record.plan.action !== 'check' ? 'would ' : ''}${record.plan.action}, because ${record.plan.reasons.join('; ')}`
+      )
+    );
   summary.addList(facts);
   if (record.steps.length) summary.addHeading('Steps', 3).addList(record.steps.map(escapeHtml));
   if (record.outcomes.length) addTargets(record.outcomes);

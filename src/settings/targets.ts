@@ -71,6 +71,16 @@ function parseRepository(text: string, lineNumber: number): { owner: string; rep
   return { owner, repo };
 }
 
+/** `repos=web, api`: the space ends the option, so `api` looks like another one. */
+function spaceInRepos(lineNumber: number, repositories: readonly string[], next: string): InputError {
+  const joined = [...repositories.filter(Boolean), next].join(',');
+  return lineError(
+    lineNumber,
+    `has a space inside repos= (before '${next}')`,
+    `List the repositories with commas and no spaces: repos=${joined}. One target per line, no spaces inside an option.`
+  );
+}
+
 function parseOrganization(words: string[], lineNumber: number): { org: string; access: OrganizationAccess } {
   const [org, ...options] = words;
   if (!org || !OWNER.test(org)) throw lineError(lineNumber, `'${org ?? ''}' is not an organization name`);
@@ -81,6 +91,7 @@ function parseOrganization(words: string[], lineNumber: number): { org: string; 
     if (key === 'visibility' && (VISIBILITIES as readonly string[]).includes(value))
       visibility = value as Visibility;
     else if (key === 'repos' && value) repositories = value.split(',').map((name) => name.trim());
+    else if (repositories && !option.includes('=')) throw spaceInRepos(lineNumber, repositories, option);
     else throw lineError(lineNumber, `has an unknown or empty option '${option}'`);
   }
   if (repositories?.some((name) => !REPO.test(name) || DOTS.test(name))) {
@@ -124,9 +135,20 @@ function parseRepositoryOrEnvironment(text: string, lineNumber: number): Target 
   return { kind: 'environment', ...parseRepository(text.slice(0, at).trim(), lineNumber), environment };
 }
 
+/** `a/b, c/d` or `a/b,c/d`: several targets on one line (org lines use commas only inside repos=). */
+function rejectSeveralOnALine(line: string, first: string, lineNumber: number): void {
+  if (first.startsWith('org:') || first.startsWith('dependabot:org:') || !line.includes(',')) return;
+  throw lineError(
+    lineNumber,
+    `'${line}' lists several targets on one line`,
+    'Write one target per line, with no commas and no spaces between them.'
+  );
+}
+
 function parseLine(line: string, lineNumber: number): Target {
   const words = line.split(/\s+/);
   const first = words[0] as string;
+  rejectSeveralOnALine(line, first, lineNumber);
   if (first.startsWith('org:')) {
     return { kind: 'organization', ...parseOrganization([first.slice(4), ...words.slice(1)], lineNumber) };
   }

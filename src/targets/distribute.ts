@@ -75,15 +75,22 @@ export async function distribute(
   const order = writeOrder(fanOut.slots);
   for (const [index, write] of writes.entries()) {
     const work = fanOut.get(write.target);
+    const planned = new Set(write.slots);
     for (const slot of order) {
       const value = values.get(slot.key);
-      if (!write.slots.includes(slot.key) || work.done.has(slot.key) || value === undefined) continue;
+      if (!planned.has(slot.key) || work.done.has(slot.key) || value === undefined) continue;
       work.setStatus(
         slot.key,
         slot.role === 'companion' && work.valueFailed()
           ? 'skipped'
           : await writeSlot(work, slot, value, ports)
       );
+    }
+    // The README's promise: where the value failed, a companion left as it was shows as skipped.
+    if (work.valueFailed()) {
+      for (const slot of order)
+        if (slot.role === 'companion' && work.status(slot.key) === 'unchanged')
+          work.setStatus(slot.key, 'skipped');
     }
     if ((index + 1) % 50 === 0) core.info(`${index + 1} of ${writes.length} targets written.`);
   }

@@ -8,11 +8,13 @@ export class FanOut {
   readonly slots: readonly Slot[];
   readonly works: readonly TargetWork[];
   private readonly byTarget: Map<Target, TargetWork>;
+  private readonly byKey: Map<string, Slot>;
 
   constructor(adapters: readonly SecretTarget[], slots: readonly Slot[]) {
     this.slots = slots;
     this.works = adapters.map((adapter) => new TargetWork(adapter, slots));
     this.byTarget = new Map(this.works.map((work) => [work.target, work]));
+    this.byKey = new Map(slots.map((slot) => [slot.key, slot]));
   }
 
   /** The outcome of every target, for the run record and the report. */
@@ -32,7 +34,7 @@ export class FanOut {
   }
 
   slot(key: string): Slot {
-    const slot = this.slots.find((candidate) => candidate.key === key);
+    const slot = this.byKey.get(key);
     if (!slot) throw new Error(`No slot '${key}'.`);
     return slot;
   }

@@ -18,16 +18,22 @@ async function read<T>(work: TargetWork, what: string, call: () => Promise<T>): 
 }
 
 /**
- * Reads the metadata of every secret in every target, and its variables where a slot is kept as one. Any
- * failure stops the run before a change.
+ * Reads the metadata of every secret in every target (those for which `readSecrets` says so: a create skips
+ * targets that cannot hold anything of its credential yet), and its variables where a slot is kept as one.
+ * Any failure stops the run before a change.
  */
-export async function observeTargets(fanOut: FanOut): Promise<void> {
+export async function observeTargets(
+  fanOut: FanOut,
+  readSecrets: (work: TargetWork) => boolean = () => true
+): Promise<void> {
   const value = writeOrder(fanOut.slots)[0];
   const wantsVariables = fanOut.slots.some((slot) => slot.asVariable);
   await mapWithLimit(fanOut.works, READ_CONCURRENCY, async (work) => {
-    work.secrets = await read(work, 'the secrets', () => work.adapter.secrets());
+    const listed = readSecrets(work);
+    if (listed) work.secrets = await read(work, 'the secrets', () => work.adapter.secrets());
     const variables = wantsVariables ? work.adapter.variables : undefined;
     if (variables) work.variables = await read(work, 'the variables', () => variables.list());
+    if (!listed) return;
     const secret = value && work.secrets.get(value.name);
     core.info(
       `${work.label}: ${value?.name} ${secret ? `updated ${secret.updatedAt.toISOString()}` : 'missing'}`
@@ -38,8 +44,11 @@ export async function observeTargets(fanOut: FanOut): Promise<void> {
 /** Reads the public key of every key scope once, before anything changes (so a bad target stops the run early). */
 export async function readPublicKeys(works: readonly TargetWork[]): Promise<void> {
   const byScope = new Map<string, TargetWork[]>();
-  for (const work of works)
-    byScope.set(work.adapter.keyScope, [...(byScope.get(work.adapter.keyScope) ?? []), work]);
+  for (const work of works) {
+    const group = byScope.get(work.adapter.keyScope);
+    if (group) group.push(work);
+    else byScope.set(work.adapter.keyScope, [work]);
+  }
   const groups = [...byScope.values()];
   const keys = await mapWithLimit(groups, READ_CONCURRENCY, (group) => {
     const first = group[0] as TargetWork;
@@ -68,13 +77,18 @@ export async function findArchived(
     const repository = targetRepository(work.target);
     if (!repository) continue;
     const key = `${repository.owner}/${repository.repo}`.toLowerCase();
-    byRepository.set(key, [...(byRepository.get(key) ?? []), work]);
+    const group = byRepository.get(key);
+    if (group) group.push(work);
+    else byRepository.set(key, [work]);
   }
   const groups = [...byRepository.values()];
-  const archived = await mapWithLimit(groups, READ_CONCURRENCY, (group) => {
-    const first = group[0] as TargetWork;
-    const { owner, repo } = targetRepository(first.target) as { owner: string; repo: string };
-    return read(first, 'the repository', () => isArchived(owner, repo));
-  });
+  // All at once: the adapter reads them in batches (one GraphQL query per 100 repositories).
+  const archived = await Promise.all(
+    groups.map((group) => {
+      const first = group[0] as TargetWork;
+      const { owner, repo } = targetRepository(first.target) as { owner: string; repo: string };
+      return read(first, 'the repository', () => isArchived(owner, repo));
+    })
+  );
   return new Set(groups.filter((_, index) => archived[index]).flat());
 }

@@ -7,4 +7,6 @@ export interface TargetPorts {
   isArchived(owner: string, repo: string): Promise<boolean>;
   /** Seals a plaintext for a base64 public key. */
   seal(plaintext: string, publicKey: string): Promise<string>;
+  /** Loads what sealing needs (libsodium), started by the preflight so that a failure comes before any change. */
+  loadSeal?(): Promise<unknown>;
 }

@@ -49,9 +49,12 @@ function markArchived(archived: ReadonlySet<TargetWork>): void {
 export async function preflight(
   fanOut: FanOut,
   request: PreflightRequest,
-  ports: Pick<TargetPorts, 'isArchived'>,
+  ports: Pick<TargetPorts, 'isArchived' | 'loadSeal'>,
   record: RunRecord
 ): Promise<TargetWork[]> {
+  // Loaded beside the reads; awaited before the write probe, the first write.
+  const sealing = ports.loadSeal?.();
+  sealing?.catch(() => undefined);
   const wanted = fanOut.select(request.wanted);
   const archived = await findArchived(wanted, (owner, repo) => ports.isArchived(owner, repo));
   markArchived(archived);
@@ -62,6 +65,7 @@ export async function preflight(
     writeOrder(fanOut.slots).map((slot) => slot.name)
   );
   await readPublicKeys(open);
+  await sealing;
   if (request.probe) await probeWriteAccess(open, request.probe, record);
   return open;
 }

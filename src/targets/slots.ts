@@ -1,7 +1,9 @@
 import type { Target } from '../settings/targets.js';
 
 /** The outcome of one slot in one target, as reported in the `targets` output and the summary. */
-export type WriteStatus = 'created' | 'updated' | 'unchanged' | 'planned' | 'skipped' | `failed: ${string}`;
+/** `checked`: rewritten with the value it held, as the write-permission check; not a change. */
+export type WriteStatus =
+  'created' | 'updated' | 'unchanged' | 'checked' | 'planned' | 'skipped' | `failed: ${string}`;
 
 /**
  * A named value a credential writes into every target. The `value` is the credential itself (a client

@@ -63,18 +63,21 @@ export async function probeWriteAccess(
 
 /**
  * Rewrites a slot whose value the change leaves as it is (a service token's client id): harmless, and it
- * counts as that slot's write in this run.
+ * counts as that slot's write in this run. Where the target already held the value (`changes` false), the
+ * report shows the write as `checked`, not as a change.
  */
 export function unchangedSlotProbe(
   slot: Slot,
   value: string,
   ports: Pick<TargetPorts, 'seal'>,
-  texts: Pick<WriteProbe, 'refusal' | 'proof'>
+  texts: Pick<WriteProbe, 'refusal' | 'proof'>,
+  changes: (work: TargetWork) => boolean = () => true
 ): WriteProbe {
   return {
     ...texts,
     write: async (work) => {
-      const status = await writeSlot(work, slot, value, ports);
+      const written = await writeSlot(work, slot, value, ports);
+      const status = written === 'updated' && !changes(work) ? 'checked' : written;
       work.setStatus(slot.key, status);
       work.done.add(slot.key);
       return status;

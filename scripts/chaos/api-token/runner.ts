@@ -29,6 +29,7 @@ function inputs(
     ...commonInputs(config.targets, proxyUrl, mode),
     'cloudflare-api-token': apiToken,
     credential: 'api-token',
+    'api-token-secret-name': 'CLOUDFLARE_API_TOKEN',
     strategy: config.strategy,
     ...(config.owner === 'account' ? { 'account-id': ACCOUNT } : {}),
     'token-name': API_TOKEN_NAME,

@@ -20,6 +20,8 @@ function inputs(config: ScenarioConfig, proxyUrl: string, mode: string): Record<
     'previous-secret-grace': GRACE,
     'revoke-previous': String(config.revokePrevious),
     'client-id-as-variable': String(config.clientIdAsVariable),
+    // A missing token is created over the targets' leftover secrets: on purpose here, so opted in.
+    ...(config.token === 'missing' ? { 'allow-overwrite': 'true' } : {}),
     ...(config.verify ? { 'verify-url': `${proxyUrl}/access/app` } : {})
   };
 }

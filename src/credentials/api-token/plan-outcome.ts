@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
 import { ExpiryCheckError, InputError } from '../../errors.js';
-import type { RunRecord } from '../../run/record.js';
-import type { FanOut } from '../../targets/fan-out.js';
 import type { ApiTokenPlan } from './plan.js';
 
 /** The plan in the log. */
-export function describe(plan: ApiTokenPlan): void {
-  core.info(`Plan: ${plan.action}, because ${plan.reasons.join('; ')}.`);
-  if (plan.writes.length) core.info(`Writes: the API token to ${plan.writes.length} target(s).`);
+export function describe(plan: ApiTokenPlan, dryRun = false): void {
+  const action = dryRun && plan.action !== 'check' ? `would ${plan.action}` : plan.action;
+  core.info(`Plan${dryRun ? ' (dry run)' : ''}: ${action}, because ${plan.reasons.join('; ')}.`);
+  if (plan.writes.length)
+    core.info(`${dryRun ? 'Would write' : 'Writes'}: the API token to ${plan.writes.length} target(s).`);
   if (plan.obsolete.length) {
     core.info(
       `Tokens no target holds (deleted by the run): ${plan.obsolete.map((token) => token.id).join(', ')}.`
@@ -42,16 +42,4 @@ export function check(plan: ApiTokenPlan): void {
   if (plan.expiryAlert) {
     throw new ExpiryCheckError(plan.expiryAlert, "Run the action with mode 'auto' or 'rotate' to renew it.");
   }
-}
-
-/** Marks what a dry run would write and delete; nothing is changed. */
-export function recordDryRun(plan: ApiTokenPlan, fanOut: FanOut, record: RunRecord): void {
-  record.dryRun = true;
-  for (const target of plan.writes) fanOut.get(target).setStatus('apiToken', 'planned');
-  if (plan.obsolete.length) {
-    record.steps.push(
-      `Would delete API token(s) no target holds: ${plan.obsolete.map((token) => token.id).join(', ')}.`
-    );
-  }
-  record.steps.push('Dry run: nothing was changed.');
 }

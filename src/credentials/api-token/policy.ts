@@ -130,6 +130,7 @@ function parseGroup(value: unknown, path: string): PermissionGroupRef {
     fail(`${path}: expected a name or a map with name or id, found ${show(value)}`, HINT.groups);
   }
   const group = value;
+  rejectUnquotedName(group, path);
   checkKeys(group, path, ['name', 'id']);
   if (Object.hasOwn(group, 'name') === Object.hasOwn(group, 'id')) {
     fail(`${path}: give exactly one of name or id`, HINT.groups);
@@ -140,6 +141,17 @@ function parseGroup(value: unknown, path: string): PermissionGroupRef {
     fail(`${path}.id: expected a 32-character lowercase hex id, found ${show(id)}`, HINT.groups);
   }
   return { id };
+}
+
+/** `- Access: Audit Logs Read` unquoted: YAML reads the colon as a key, making a map of the name. */
+function rejectUnquotedName(group: Record<string, unknown>, path: string): void {
+  const entries = Object.entries(group);
+  const [key, inner] = entries[0] ?? [];
+  if (entries.length !== 1 || key === 'name' || key === 'id' || typeof inner !== 'string') return;
+  fail(
+    `${path}: '${key}: ${inner}' reads as a map (the colon makes YAML see a key), not as a permission group name`,
+    `Quote the name: - '${key}: ${inner}'.`
+  );
 }
 
 function parseGroupName(value: unknown, path: string): string {

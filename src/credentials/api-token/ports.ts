@@ -8,4 +8,6 @@ export interface ApiTokenPorts extends TargetPorts, Clock {
   /** Verifies cloudflare-api-token itself; its id tells whether the run rotates its own token. */
   checkApiToken(): Promise<RunningTokenStatus>;
   readonly apiTokens: ApiTokenStore;
+  /** The running repository and the secrets its workflow passes as cloudflare-api-token (empty: not known). */
+  readonly workflow?: { readonly repository: string | undefined; readonly tokenSecrets: readonly string[] };
 }

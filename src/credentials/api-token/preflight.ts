@@ -32,7 +32,8 @@ export function preflightWrites(
   plan: ApiTokenPlan,
   fanOut: FanOut,
   ports: ApiTokenPorts,
-  record: RunRecord
+  record: RunRecord,
+  options: { readonly probe: boolean } = { probe: true }
 ): Promise<TargetWork[]> {
   return preflight(
     fanOut,
@@ -44,7 +45,7 @@ export function preflightWrites(
           `Not rotated: the only targets without the current API token are in archived (read-only) repositories: ${plan.staleTargets.join(', ')}.`,
           'Remove them from targets, or unarchive the repositories.'
         ),
-      probe: plan.action === 'roll' ? rollProbe(ports) : undefined
+      probe: options.probe && plan.action === 'roll' ? rollProbe(ports) : undefined
     },
     ports,
     record

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../run/step.js';
 import type { Target } from '../../settings/targets.js';
 import { distribute } from '../../targets/distribute.js';
 import { FanOut } from '../../targets/fan-out.js';
@@ -9,13 +9,15 @@ import { apiTokenDistributionError, cleanUp } from './finish.js';
 import type { ApiTokenSpec } from './model.js';
 import { observeApiToken, type ApiTokenObservation } from './observe.js';
 import { planApiToken, type ApiTokenPlan } from './plan.js';
-import { assertRunningTokenHeld, check, describe, recordDryRun } from './plan-outcome.js';
+import { assertRunningTokenHeld, check, describe } from './plan-outcome.js';
+import { dryRunApiToken } from './dry-run.js';
 import type { ApiTokenPorts } from './ports.js';
 import { preflightWrites } from './preflight.js';
 import type { ApiTokenRecord } from './record.js';
 import type { ApiTokenRunSettings } from './settings.js';
 import { apiTokenSlot } from './slots.js';
 import { specFor } from './spec-for.js';
+import { guardRotatorSecret } from './secret-guard.js';
 import { checkRolledValue, createToken, rollToken, type Staged } from './stage.js';
 
 interface Change {
@@ -33,11 +35,11 @@ async function stageChange(
 ): Promise<Staged | undefined> {
   let staged: Staged | undefined;
   if ((plan.action === 'create' || plan.action === 'replace') && spec) {
-    staged = await core.group('Create and verify the new token', () =>
+    staged = await step('Create and verify the new token', () =>
       createToken(spec, observed.family, settings, ports, record)
     );
   } else if (plan.action === 'roll') {
-    staged = await core.group('Roll the token', () =>
+    staged = await step('Roll the token', () =>
       rollToken(plan, observed.running.id, settings, ports, record)
     );
   }
@@ -57,7 +59,7 @@ async function write(
   ports: ApiTokenPorts
 ): Promise<Set<Target>> {
   const writes = writing.map((work) => ({ target: work.target, slots: ['apiToken'] }));
-  await core.group('Distribute to the targets', () =>
+  await step('Distribute to the targets', () =>
     distribute(fanOut, writes, new Map([['apiToken', staged.issued.value]]), ports)
   );
   return new Set(writing.filter((work) => !isFailed(work.status('apiToken'))).map((work) => work.target));
@@ -70,7 +72,7 @@ async function prepare(
   fanOut: FanOut,
   record: ApiTokenRecord
 ) {
-  const observed = await core.group('Observe the API token and the targets', () =>
+  const observed = await step('Observe the API token and the targets', () =>
     observeApiToken(settings, ports, fanOut)
   );
   const plan = planApiToken({
@@ -84,7 +86,7 @@ async function prepare(
   });
   record.plan = plan;
   record.apiToken = plan.current;
-  describe(plan);
+  describe(plan, settings.dryRun);
   return { observed, plan };
 }
 
@@ -103,29 +105,33 @@ export async function runApiToken(
   const { observed, plan } = await prepare(settings, ports, fanOut, record);
   if (plan.action === 'check') return check(plan);
   assertRunningTokenHeld(plan, observed.running.id, settings.apiToken.secretName);
+  guardRotatorSecret({
+    secretName: settings.apiToken.secretName,
+    targets: settings.targets,
+    repository: ports.workflow?.repository,
+    workflowSecrets: ports.workflow?.tokenSecrets ?? [],
+    managesRunningToken: plan.current?.id === observed.running.id
+  });
   // Read-only, so a dry run also finds a misspelt permission group.
   const spec = await specFor(plan, settings, ports);
-  if (settings.dryRun) return recordDryRun(plan, fanOut, record);
+  if (settings.dryRun) return dryRunApiToken(plan, fanOut, ports, record);
 
   const writing = plan.writes.length
-    ? await core.group(
-        'Preflight: repositories, access, public keys (and, before a roll, write permission)',
-        () => preflightWrites(plan, fanOut, ports, record)
+    ? await step('Preflight: repositories, access, public keys (and, before a roll, write permission)', () =>
+        preflightWrites(plan, fanOut, ports, record)
       )
     : [];
   let staged = await stageChange({ plan, spec, observed }, settings, ports, record);
   const written = staged ? await write(staged, writing, fanOut, ports) : new Set<Target>();
   if (staged && plan.action === 'roll') {
     const rolled = staged;
-    staged = await core.group('Check the rolled value', () =>
-      checkRolledValue(rolled, settings, ports, record)
-    );
+    staged = await step('Check the rolled value', () => checkRolledValue(rolled, settings, ports, record));
   }
   // A new token that surely reached no target is not in use: deleted below, or kept while a failed write may
   // have delivered it.
   if (staged && plan.action !== 'roll' && !written.size) record.staged = false;
   const failed = new Set(staged ? mayHaveLanded(writing).map((work) => work.target) : []);
-  await core.group('Clean up', () =>
+  await step('Clean up', () =>
     cleanUp(
       {
         plan,

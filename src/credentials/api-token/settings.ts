@@ -51,6 +51,19 @@ function parseMode(): ApiTokenMode {
   return mode;
 }
 
+/** No default: the usual name, CLOUDFLARE_API_TOKEN, is the one that feeds the rotator its own token. */
+function requiredSecretName(): string {
+  const name = optional('api-token-secret-name');
+  if (!name) {
+    throw new InputError(
+      'api-token-secret-name',
+      'is required for credential: api-token (it has no default)',
+      "Name the secret that receives the managed token, e.g. CLOUDFLARE_DEPLOY_TOKEN; not the secret that feeds this step's cloudflare-api-token, unless the run manages that very token."
+    );
+  }
+  return name;
+}
+
 /** The API token's own inputs; refuses those only a service token uses. */
 export function readApiTokenSettings(common: () => CommonSettings, now: Date): ApiTokenRunSettings {
   const scope = parseScope();
@@ -80,7 +93,7 @@ export function readApiTokenSettings(common: () => CommonSettings, now: Date): A
     apiToken: {
       strategy,
       policy: policyText.trim() ? parseApiTokenPolicy(policyText, now) : undefined,
-      secretName: parseSecretName('api-token-secret-name', input('api-token-secret-name'))
+      secretName: parseSecretName('api-token-secret-name', requiredSecretName())
     }
   };
 }

@@ -1,3 +1,4 @@
+import { step } from '../../run/step.js';
 import * as core from '@actions/core';
 import { DistributionError, VerificationError, errorMessage } from '../../errors.js';
 import { logStep } from '../../run/record.js';
@@ -31,7 +32,8 @@ async function extendGrace(
   token: TokenState,
   graceMs: number,
   ports: ServiceTokenPorts,
-  record: ServiceTokenRecord
+  record: ServiceTokenRecord,
+  unwritten: boolean
 ): Promise<void> {
   if (graceMs <= 0) {
     record.steps.push(
@@ -44,10 +46,12 @@ async function extendGrace(
   try {
     record.token = await ports.tokens.update(token, { previousSecretExpiresAt: validUntil });
     record.previousSecretValidUntil = validUntil;
-    logStep(
-      record,
-      `Extended the previous secret's grace to ${validUntil.toISOString()} so targets not yet written keep working.`
+    record.steps.push(
+      unwritten
+        ? "Extended the previous secret's grace so targets not yet written keep working."
+        : "Extended the previous secret's grace: the new secret was not verified."
     );
+    core.info(`${record.steps.at(-1) as string} It now works until ${validUntil.toISOString()}.`);
   } catch (error) {
     // The run is failing already; say what this means rather than hide the first failure.
     record.steps.push(
@@ -117,12 +121,12 @@ export async function finish(
 ): Promise<void> {
   const failed = failedOutcomes(record.outcomes).length > 0;
   const { revokePrevious: revoke, previousSecretGraceMs } = settings.serviceToken;
-  await core.group('Finish', async () => {
+  await step('Finish', async () => {
     if (!failed && !input.verification) {
       if (revoke && input.rotated) await revokePrevious(input.token, ports, record);
       else logStep(record, 'Every target holds the new secret.');
     } else if (input.rotated) {
-      await extendGrace(record.token ?? input.token, previousSecretGraceMs, ports, record);
+      await extendGrace(record.token ?? input.token, previousSecretGraceMs, ports, record, failed);
     }
     await keepRecord(keeper, !failed, record, failed || Boolean(input.verification));
   });

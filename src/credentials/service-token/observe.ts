@@ -4,6 +4,8 @@ import type { ServiceTokenStore } from '../../cloudflare/service-tokens.js';
 import { TokenLookupError } from '../../errors.js';
 import type { FanOut } from '../../targets/fan-out.js';
 import { observeTargets } from '../../targets/observe.js';
+import { firstPerOwnerAndKind } from '../../targets/write-probe.js';
+import type { TargetWork } from '../../targets/target-work.js';
 import type { TargetState, TokenState } from './model.js';
 import type { ServiceTokenPorts } from './ports.js';
 import type { ServiceTokenRunSettings } from './settings.js';
@@ -47,16 +49,32 @@ function targetStates(fanOut: FanOut, clientIdName: string, clientSecretName: st
   }));
 }
 
+/**
+ * Without a token the run creates one and writes every target: only organization targets need their secrets
+ * read first (the visibility of an existing secret is kept), and, unless allow-overwrite, the first target of
+ * each owner and kind, where the create guard looks for another token's secrets (a token-name typo).
+ */
+function readBeforeCreate(fanOut: FanOut, allowOverwrite: boolean): (work: TargetWork) => boolean {
+  const sample = new Set(allowOverwrite ? [] : firstPerOwnerAndKind(fanOut.works));
+  return (work) =>
+    sample.has(work) || work.target.kind === 'organization' || work.target.kind === 'dependabot-organization';
+}
+
 /** Everything read-only, at once: cloudflare-api-token itself, the service token, and every target. */
 export async function observe(
   settings: ServiceTokenRunSettings,
   ports: ServiceTokenPorts,
   fanOut: FanOut
 ): Promise<{ token: TokenState | undefined; targets: TargetState[]; record: RecordEvidence }> {
-  const [running, token, , recordText] = await Promise.all([
+  const [running, token, recordText] = await Promise.all([
     ports.checkApiToken(),
-    findToken(settings, ports.tokens),
-    observeTargets(fanOut),
+    findToken(settings, ports.tokens).then(async (found) => {
+      await observeTargets(
+        fanOut,
+        found ? undefined : readBeforeCreate(fanOut, settings.serviceToken.allowOverwrite)
+      );
+      return found;
+    }),
     ports.rotationRecord.read()
   ]);
   warnIfExpiring('cloudflare-api-token', running.expiresOn, settings.renewalWindowMs, ports.now());

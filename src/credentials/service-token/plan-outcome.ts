@@ -1,17 +1,23 @@
 import * as core from '@actions/core';
 import { ExpiryCheckError } from '../../errors.js';
 import type { Plan } from './plan.js';
-import type { RunRecord } from '../../run/record.js';
-import type { FanOut } from '../../targets/fan-out.js';
 
-export function describePlan(plan: Plan): void {
+/** The plan in the log; a dry run says what it would do. */
+export function describePlan(plan: Plan, dryRun = false): void {
+  const action = dryRun && plan.action !== 'check' ? `would ${plan.action}` : plan.action;
   core.info(
-    `Plan: ${plan.action}${plan.renew ? ' (renew the expiry first)' : ''}, because ${plan.reasons.join('; ')}.`
+    `Plan${dryRun ? ' (dry run)' : ''}: ${action}${plan.renew ? ' (renew the expiry first)' : ''}, because ${plan.reasons.join('; ')}.`
   );
   const secrets = plan.writes.filter((write) => write.clientSecret).length;
   const ids = plan.writes.filter((write) => write.clientId).length;
+  const probe =
+    plan.action === 'rotate' && !dryRun
+      ? ' (and the unchanged client id rewritten as a write check, one target per owner and kind)'
+      : '';
   if (plan.writes.length)
-    core.info(`Writes: the client secret to ${secrets} target(s), the client id to ${ids} target(s).`);
+    core.info(
+      `${dryRun ? 'Would write' : 'Writes'}: the client secret to ${secrets} target(s), the client id to ${ids} target(s)${probe}.`
+    );
 }
 
 /** Check mode: report, change nothing, fail only when the token is about to expire. */
@@ -27,15 +33,4 @@ export function check(plan: Plan): void {
       "Run the action with mode 'auto' or 'rotate' to renew it."
     );
   }
-}
-
-/** Marks what a dry run would write; nothing is changed. */
-export function recordDryRun(plan: Plan, fanOut: FanOut, record: RunRecord): void {
-  record.dryRun = true;
-  for (const write of plan.writes) {
-    const work = fanOut.get(write.target);
-    if (write.clientSecret) work.setStatus('clientSecret', 'planned');
-    if (write.clientId) work.setStatus('clientId', 'planned');
-  }
-  record.steps.push('Dry run: nothing was changed.');
 }

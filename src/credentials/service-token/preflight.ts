@@ -1,6 +1,6 @@
 import { ArchivedTargetError, PermissionError } from '../../errors.js';
 import type { RunRecord } from '../../run/record.js';
-import { targetLabel } from '../../settings/targets.js';
+import { targetLabel, type Target } from '../../settings/targets.js';
 import type { PlannedTargetWrite } from '../../targets/distribute.js';
 import type { FanOut } from '../../targets/fan-out.js';
 import { preflight } from '../../targets/preflight.js';
@@ -21,7 +21,12 @@ import type { ServiceTokenPorts } from './ports.js';
  * change, so the write is harmless) in the first target of each owner and kind. Where the client id is a
  * variable, that proves variables only: a throw-away secret proves secrets too.
  */
-function clientIdProbe(clientId: Slot, token: TokenState, ports: ServiceTokenPorts): WriteProbe {
+function clientIdProbe(
+  clientId: Slot,
+  token: TokenState,
+  ports: ServiceTokenPorts,
+  planned: ReadonlySet<Target>
+): WriteProbe {
   const texts: Pick<WriteProbe, 'refusal' | 'proof'> = {
     refusal: (work, reason, status) =>
       new PermissionError(
@@ -31,7 +36,9 @@ function clientIdProbe(clientId: Slot, token: TokenState, ports: ServiceTokenPor
     proof: (count) =>
       `github-token can write: the unchanged client id was rewritten in ${count} target(s), one per owner and kind of target, before rotating.`
   };
-  const rewrite = unchangedSlotProbe(clientId, token.clientId, ports, texts);
+  const rewrite = unchangedSlotProbe(clientId, token.clientId, ports, texts, (work) =>
+    planned.has(work.target)
+  );
   const secret = throwawaySecretProbe(ports, texts);
   return {
     ...texts,
@@ -51,11 +58,13 @@ export async function preflightWrites(
   token: TokenState | undefined,
   fanOut: FanOut,
   ports: ServiceTokenPorts,
-  record: RunRecord
+  record: RunRecord,
+  options: { readonly probe: boolean } = { probe: true }
 ): Promise<PlannedTargetWrite[]> {
   // A zone-scoped rotation this API cannot do safely stops here, before the write probe.
   if (plan.action === 'rotate' && token && ports.tokens.scopeKind === 'zone') nextZoneVersion(token);
   const planned = new Set(plan.writes.map((write) => write.target));
+  const clientIdWrites = new Set(plan.writes.filter((write) => write.clientId).map((write) => write.target));
   const open = await preflight(
     fanOut,
     {
@@ -67,7 +76,9 @@ export async function preflightWrites(
           'Remove them from targets, or unarchive the repositories.'
         ),
       probe:
-        plan.action === 'rotate' && token ? clientIdProbe(fanOut.slot('clientId'), token, ports) : undefined
+        options.probe && plan.action === 'rotate' && token
+          ? clientIdProbe(fanOut.slot('clientId'), token, ports, clientIdWrites)
+          : undefined
     },
     ports,
     record

@@ -43,7 +43,7 @@ function conflict(record: RotationRecord, label: string, token: TokenState | und
       )
     : new RotationRecordError(
         `No service token named '${tokenName}' exists, but the rotation record (${label}) says the targets hold the secret of ${owner}: creating '${tokenName}' would overwrite it.`,
-        `Check token-name (did you mean '${record.tokenName}'?). To create a new token for these targets on purpose, ${forget}.`
+        `Check token-name (did you mean '${record.tokenName}'?). To create a new token for these targets on purpose, ${forget} with allow-overwrite: true.`
       );
 }
 

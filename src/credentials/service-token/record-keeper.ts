@@ -94,9 +94,18 @@ export class RecordKeeper {
     });
   }
 
-  /** The secret exists: a run killed from here on left targets to heal, and the record names the token. */
+  /**
+   * The secret exists: a run killed from here on left targets to heal, and the record must name the token.
+   * After a create that takes a write ("distributing"). A rotation's "issuing" record already names the token,
+   * and the next run decides the same from either state (targets older than issued_at: rotate), so the new
+   * state and version wait for the final write: one GitHub call fewer per rotation.
+   */
   async issued(token: TokenState, clientSecretVersion: number | undefined): Promise<void> {
     if (!this.current) return;
+    if (this.current.tokenId === token.id && this.current.tokenName === token.name) {
+      this.current = { ...this.current, state: 'distributing', clientSecretVersion };
+      return;
+    }
     try {
       await this.write({
         ...this.current,

@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../run/step.js';
 import type { PlannedTargetWrite } from '../../targets/distribute.js';
 import { distribute } from '../../targets/distribute.js';
 import { FanOut } from '../../targets/fan-out.js';
@@ -7,7 +7,8 @@ import { distributionError, finish } from './finish.js';
 import type { IssuedCredential, TokenState } from './model.js';
 import { observe } from './observe.js';
 import { plan as decide, type Plan } from './plan.js';
-import { check, describePlan, recordDryRun } from './plan-outcome.js';
+import { check, describePlan } from './plan-outcome.js';
+import { dryRun } from './dry-run.js';
 import type { ServiceTokenPorts } from './ports.js';
 import { preflightWrites } from './preflight.js';
 import type { ServiceTokenRecord } from './record.js';
@@ -17,6 +18,7 @@ import { stage } from './stage.js';
 import { RecordKeeper } from './record-keeper.js';
 import type { RecordEvidence } from './record-evidence.js';
 import { verifyCredential } from './verify.js';
+import { createGuardInput, guardCreate } from './create-guard.js';
 import { observeAccess } from './access/observe.js';
 
 /** verify-url's verdict on the new credential: undefined when it passed or is not set, else the failure. */
@@ -28,7 +30,7 @@ async function test(
 ): Promise<Error | undefined> {
   const url = settings.serviceToken.verifyUrl;
   if (!url) return undefined;
-  return core.group('Test the new credential', () =>
+  return step('Test the new credential', () =>
     verifyCredential(url, credential, settings.timing, ports).then(
       () => void record.steps.push('verify-url accepted the new credential.'),
       (error: Error) => error
@@ -60,7 +62,7 @@ async function write(
   if (!writes.length) return;
   const values = new Map([['clientId', token.clientId]]);
   if (issued) values.set('clientSecret', issued.clientSecret);
-  await core.group('Distribute to the targets', () => distribute(fanOut, writes, values, ports));
+  await step('Distribute to the targets', () => distribute(fanOut, writes, values, ports));
 }
 
 /**
@@ -75,9 +77,7 @@ export async function runServiceToken(
 ): Promise<void> {
   const fanOut = new FanOut(ports.targets, serviceTokenSlots(settings.serviceToken).all);
   record.outcomes = fanOut.outcomes;
-  const observed = await core.group('Observe the token and the targets', () =>
-    observe(settings, ports, fanOut)
-  );
+  const observed = await step('Observe the token and the targets', () => observe(settings, ports, fanOut));
   const { token } = observed;
   record.token = token;
   const access = await observeAccess(settings, ports, token, record);
@@ -85,12 +85,14 @@ export async function runServiceToken(
   record.adopting = plan.adopting;
   record.recordNote = describeRecord(observed.record, plan, settings.dryRun);
   record.plan = plan;
-  describePlan(plan);
+  describePlan(plan, settings.dryRun);
   if (plan.action === 'check') return check(plan);
-  if (settings.dryRun) return recordDryRun(plan, fanOut, record);
+  if (plan.action === 'create') await guardCreate(createGuardInput(settings, observed.targets), ports.tokens);
+  if (settings.dryRun)
+    return dryRun(plan, token, fanOut, ports, record, settings.serviceToken.accessPolicies?.length);
 
   const writes = plan.writes.length
-    ? await core.group('Preflight: repositories, access, public keys and write permission', () =>
+    ? await step('Preflight: repositories, access, public keys and write permission', () =>
         preflightWrites(plan, token, fanOut, ports, record)
       )
     : [];
@@ -100,7 +102,7 @@ export async function runServiceToken(
   const issued =
     plan.action === 'none'
       ? undefined
-      : await core.group('Stage the credential', () => stage(plan, token, settings, ports, record, keeper));
+      : await step('Stage the credential', () => stage(plan, token, settings, ports, record, keeper));
   await access.ensure((issued?.token ?? token)?.id as string);
   if (plan.action === 'refresh') return;
 

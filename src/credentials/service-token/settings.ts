@@ -20,6 +20,8 @@ export interface ServiceTokenSettings {
   /** Upper-case secret names. */
   readonly clientIdSecretName: string;
   readonly clientSecretSecretName: string;
+  /** A create under mode auto may write over secrets the targets already hold (of another token). */
+  readonly allowOverwrite: boolean;
   /** Access policies whose include must hold the token (access-policy-id). */
   readonly accessPolicies?: readonly AccessPolicyRef[];
 }
@@ -94,6 +96,7 @@ export function readServiceTokenSettings(common: () => CommonSettings): ServiceT
       verifyUrl: verifyUrl ? parseUrl('verify-url', verifyUrl) : undefined,
       ...parseSecretNames(),
       clientIdAsVariable: boolean('client-id-as-variable'),
+      allowOverwrite: boolean('allow-overwrite'),
       accessPolicies: parseAccessPolicies(input('access-policy-id'), scope)
     }
   };

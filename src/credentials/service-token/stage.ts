@@ -1,3 +1,4 @@
+import * as core from '@actions/core';
 import { ConcurrentRotationError, LostSecretError, UnsupportedRotationError } from '../../errors.js';
 import { logStep } from '../../run/record.js';
 import type { IssuedCredential, TokenState } from './model.js';
@@ -92,7 +93,9 @@ async function rotate(
     token: observed,
     tokenName: observed.name,
     issuedAt,
-    clientSecretVersion: version ?? observed.hints.clientSecretVersion,
+    // The version the rotation makes, where known before it (zone scope); otherwise unknown until it answers,
+    // so that a run killed after the rotation leaves no version for the next run to call foreign.
+    clientSecretVersion: version,
     previousValidUntil: validUntil
   });
   const issued = await unlessItFailed(keeper, async () => {
@@ -105,8 +108,11 @@ async function rotate(
   record.issuedSecret = issued.clientSecret;
   record.previousSecretValidUntil = validUntil;
   record.staged = true;
-  logStep(
-    record,
+  // The summary gives the previous secret's final end once ("Previous secret valid until"); the log has each.
+  record.steps.push(
+    `Rotated the secret of '${observed.name}'; the previous secret keeps working for a grace.`
+  );
+  core.info(
     `Rotated the secret of '${observed.name}'; the previous secret works until ${validUntil.toISOString()}.`
   );
   await keeper.issued(issued.token, version ?? issued.token.hints.clientSecretVersion);

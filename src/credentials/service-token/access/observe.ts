@@ -1,4 +1,4 @@
-import * as core from '@actions/core';
+import { step } from '../../../run/step.js';
 import type { TokenState } from '../model.js';
 import type { ServiceTokenPorts } from '../ports.js';
 import type { ServiceTokenRecord } from '../record.js';
@@ -16,7 +16,7 @@ export async function observeAccess(
   token: TokenState | undefined,
   record: ServiceTokenRecord
 ): Promise<AccessMembership> {
-  return core.group('Observe the Access policies', () => observeWith(settings, ports, token, record));
+  return step('Observe the Access policies', () => observeWith(settings, ports, token, record));
 }
 
 async function observeWith(

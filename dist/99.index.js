@@ -1,0 +1,25 @@
+export const id = 99;
+export const ids = [99];
+export const modules = {
+
+/***/ 99:
+/***/ ((__unused_webpack___webpack_module__, __webpack_exports__, __webpack_require__) => {
+
+__webpack_require__.r(__webpack_exports__);
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   credentialRun: () => (/* reexport safe */ _chunk_Y5Q2APYY_js__WEBPACK_IMPORTED_MODULE_1__.c),
+/* harmony export */   loadCredentialRuns: () => (/* reexport safe */ _chunk_Y5Q2APYY_js__WEBPACK_IMPORTED_MODULE_1__.b)
+/* harmony export */ });
+/* harmony import */ var node_module__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(995);
+/* harmony import */ var _chunk_Y5Q2APYY_js__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(664);
+/* harmony import */ var _chunk_PTQTXBWB_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(768);
+/* harmony import */ var _chunk_R5EXOUM6_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(797);
+/* harmony import */ var _chunk_PU47XC3K_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(362);
+/* harmony import */ var _chunk_LVKEIE3P_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(73);
+const require=(0,node_module__WEBPACK_IMPORTED_MODULE_0__.createRequire)(import.meta.url);
+
+
+
+/***/ })
+
+};
