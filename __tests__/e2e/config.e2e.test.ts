@@ -286,6 +286,7 @@ describe('config: an entry manages cloudflare-api-token itself', () => {
   - token-name: deploy
     credential: api-token
     strategy: ${strategy}
+    api-token-secret-name: CLOUDFLARE_API_TOKEN
     targets: [octo-org/app-01]
   - token-name: web-deploy
     account-id: ${ACCOUNT}
